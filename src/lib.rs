@@ -1,0 +1,1 @@
+//! psa-clients
