@@ -1,0 +1,159 @@
+//! Corrections: named passes that make a vendor document say what the live API does.
+//!
+//! Each pass lives in its own file, states the vendor reality it encodes, and records every change it makes in
+//! the [`CorrectionReport`], so a reader can see exactly how the generated client departs from the document.
+//! Passes work on the JSON value (after Swagger 2.0 conversion) because several of the defects — invalid
+//! identifiers, duplicate ids, broken path templates — are things a typed OpenAPI model cannot even hold.
+
+mod casing;
+pub(crate) mod content_types;
+mod credential_headers;
+mod envelopes;
+mod lenient_responses;
+mod operation_ids;
+mod path_templates;
+mod property_collisions;
+mod schema_names;
+pub(crate) mod walk;
+
+use serde_json::Value;
+
+use crate::vendor::Corrections;
+
+pub use casing::WireAliases;
+
+/// What one correction pass changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassOutcome {
+    /// The pass's name, as listed in [`PASSES`].
+    pub name: &'static str,
+    /// One line per change, naming the operation or schema.
+    pub changes: Vec<String>,
+}
+
+/// What the corrections changed, pass by pass, plus what later stages need to know.
+#[derive(Debug, Clone, Default)]
+pub struct CorrectionReport {
+    /// Every pass that ran, in order, with its changes.
+    pub passes: Vec<PassOutcome>,
+    /// Wire property name → the spellings the document used for it (aliases the models also accept).
+    pub wire_aliases: WireAliases,
+}
+
+impl CorrectionReport {
+    /// Total number of changes over all passes.
+    pub fn change_count(&self) -> usize {
+        self.passes.iter().map(|p| p.changes.len()).sum()
+    }
+}
+
+/// Why a document could not be corrected.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CorrectError {
+    /// The document lacks something every OpenAPI 3.0 document has.
+    #[error("not an OpenAPI 3.0 document: {0}")]
+    NotOpenApi(String),
+    /// A pass met a construct it cannot correct safely.
+    #[error("correction `{pass}` cannot handle {location}: {problem}")]
+    Unfixable {
+        /// The pass.
+        pass: &'static str,
+        /// Operation or schema.
+        location: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// The passes, in the order they run, with the vendor reality each one encodes.
+pub const PASSES: &[(&str, &str)] = &[
+    (
+        "path-templates",
+        "Route constraints leak into templates (`{memberIdentifier:regex(...`) and some operations declare path \
+         parameters the template lacks or use placeholders they never declare.",
+    ),
+    (
+        "operation-ids",
+        "Operations lack an operationId (BMS: 18), repeat one (BMS `GetK1TicketStatusesLookup`), or use one whose \
+         snake_case name collides with the generated client's own methods (`Post` → `post`).",
+    ),
+    (
+        "credential-headers",
+        "Credentials are declared as per-operation header parameters (Autotask's four, ConnectWise `clientId`); \
+         the auth layer sends them.",
+    ),
+    (
+        "content-types",
+        "One body is listed under several JSON media types (BMS: 4–5) or a vendor JSON type \
+         (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms.",
+    ),
+    (
+        "envelopes",
+        "Autotask wraps results: query → {items, pageDetails}, get → {item}, create/update/delete → {itemId}; \
+         the document declares the bare model.",
+    ),
+    (
+        "schema-names",
+        "Type names that are not identifiers (`Expression[Func[AccountAlert,Int64]]`, `Agreement.Adjustment`).",
+    ),
+    (
+        "property-collisions",
+        "A schema lists one wire property twice under different casing (ConnectWise `LdapConfigurationTestLink`: \
+         `server` and an empty `Server` marker).",
+    ),
+    (
+        "casing",
+        "Autotask and BMS declare PascalCase properties but send camelCase on the wire.",
+    ),
+    (
+        "lenient-responses",
+        "Responses omit properties the document calls required and add new ones (`additionalProperties: false` \
+         on 788 BMS schemas); a decoder must not fail on either.",
+    ),
+];
+
+/// Runs every pass over `doc` (an OpenAPI 3.0 document) with the vendor's correction data.
+pub fn correct(
+    doc: &mut Value,
+    corrections: &Corrections,
+) -> Result<CorrectionReport, CorrectError> {
+    if !doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0"))
+    {
+        return Err(CorrectError::NotOpenApi(
+            "`openapi: 3.0.x` is missing".into(),
+        ));
+    }
+    if !doc.get("paths").is_some_and(Value::is_object) {
+        return Err(CorrectError::NotOpenApi("`paths` is missing".into()));
+    }
+    let mut report = CorrectionReport::default();
+    let mut run = |name: &'static str, changes: Vec<String>| {
+        report.passes.push(PassOutcome { name, changes })
+    };
+
+    run("path-templates", path_templates::apply(doc)?);
+    run("operation-ids", operation_ids::apply(doc)?);
+    run(
+        "credential-headers",
+        credential_headers::apply(doc, &corrections.credential_headers),
+    );
+    run("content-types", content_types::apply(doc));
+    run("envelopes", envelopes::apply(doc, corrections.envelopes)?);
+    run(
+        "schema-names",
+        schema_names::apply(doc, &corrections.schema_renames)?,
+    );
+    run(
+        "property-collisions",
+        property_collisions::apply(doc, &corrections.property_renames)?,
+    );
+    let (changes, aliases) = casing::apply(doc, corrections.casing);
+    run("casing", changes);
+    run("lenient-responses", lenient_responses::apply(doc));
+    report.wire_aliases = aliases;
+    Ok(report)
+}

@@ -1,0 +1,181 @@
+//! Methods for multipart uploads, which progenitor cannot generate.
+//!
+//! BMS uploads attachments as `multipart/form-data` with one binary part (`formFile`, `File`). progenitor
+//! rejects multipart bodies, so the `content-types` correction marks these operations and this module emits
+//! their methods: the same shape as progenitor's (path parameters, `ClientHooks` pre/exec/post, typed
+//! `ResponseValue`), with the file passed as a `reqwest::multipart::Part` so callers choose name, MIME type and
+//! streaming.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use openapiv3::{OpenAPI, Operation, ReferenceOr};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::correct::content_types::MULTIPART_MARKER;
+use crate::validate::Problem;
+
+/// An operation taken out of the document for this emitter.
+#[derive(Debug, Clone)]
+pub struct MultipartOperation {
+    /// The route template.
+    pub path: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The operation.
+    pub operation: Operation,
+}
+
+/// Removes the multipart operations from `spec` and returns them.
+pub fn extract(spec: &mut OpenAPI) -> Vec<MultipartOperation> {
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, slot) in [
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+        ] {
+            let marked = slot.as_ref().is_some_and(|op| {
+                op.extensions.get(MULTIPART_MARKER) == Some(&serde_json::Value::Bool(true))
+            });
+            if marked {
+                if let Some(operation) = slot.take() {
+                    out.push(MultipartOperation {
+                        path: path.clone(),
+                        method: method.into(),
+                        operation,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Emits an `impl Client` block with one method per operation.
+pub fn emit(ops: &[MultipartOperation]) -> Result<TokenStream, Vec<Problem>> {
+    let mut methods = Vec::new();
+    let mut problems = Vec::new();
+    for op in ops {
+        match emit_one(op) {
+            Ok(m) => methods.push(m),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if methods.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    Ok(quote! {
+        impl Client {
+            #(#methods)*
+        }
+    })
+}
+
+fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
+    let id = op.operation.operation_id.clone().unwrap_or_default();
+    let problem = |construct: &str| Problem {
+        location: format!("{} {} ({id})", op.method, op.path),
+        construct: construct.into(),
+    };
+    let mut path_params = Vec::new();
+    for p in &op.operation.parameters {
+        match p {
+            ReferenceOr::Item(openapiv3::Parameter::Path { parameter_data, .. }) => {
+                path_params.push(parameter_data.name.clone())
+            }
+            _ => return Err(problem("multipart upload with a non-path parameter")),
+        }
+    }
+    let body = match &op.operation.request_body {
+        Some(ReferenceOr::Item(body)) => body,
+        _ => return Err(problem("multipart upload without an inline request body")),
+    };
+    let schema = body
+        .content
+        .get("multipart/form-data")
+        .and_then(|m| m.schema.as_ref());
+    let field = match schema {
+        Some(ReferenceOr::Item(s)) => match &s.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj))
+                if obj.properties.len() == 1 =>
+            {
+                obj.properties.keys().next().cloned()
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| problem("multipart body is not an object with exactly one binary property"))?;
+    let response = op
+        .operation
+        .responses
+        .responses
+        .iter()
+        .find(|(s, _)| matches!(s, openapiv3::StatusCode::Code(200..=299)))
+        .and_then(|(_, r)| r.as_item())
+        .and_then(|r| r.content.get("application/json"))
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| match s {
+            ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            ReferenceOr::Item(_) => None,
+        })
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .ok_or_else(|| problem("multipart upload without a JSON success response"))?;
+
+    let method_name = format_ident!("{}", id.to_snake_case());
+    let response_type = format_ident!("{}", response.to_pascal_case());
+    let file_ident = format_ident!("{}", field.to_snake_case());
+    let param_idents: Vec<_> = path_params
+        .iter()
+        .map(|p| format_ident!("{}", p.to_snake_case()))
+        .collect();
+    let mut fmt = op.path.clone();
+    for p in &path_params {
+        fmt = fmt.replace(&format!("{{{p}}}"), "{}");
+    }
+    let http = format_ident!("{}", op.method.to_lowercase());
+    let doc = format!(
+        "`{} {}`{}\n\nMultipart upload: `{}` is sent as the form part `{field}`.",
+        op.method,
+        op.path,
+        op.operation
+            .summary
+            .as_deref()
+            .map(|s| format!(": {s}"))
+            .unwrap_or_default(),
+        field.to_snake_case()
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        pub async fn #method_name<'a>(
+            &'a self,
+            #(#param_idents: impl ::std::fmt::Display,)*
+            #file_ident: reqwest::multipart::Part,
+        ) -> Result<ResponseValue<types::#response_type>, Error<()>> {
+            let url = format!(concat!("{}", #fmt), self.baseurl, #(encode_path(&#param_idents.to_string()),)*);
+            let form = reqwest::multipart::Form::new().part(#field, #file_ident);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .#http(url)
+                .header(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static("application/json"))
+                .multipart(form)
+                .build()?;
+            let info = OperationInfo { operation_id: #id };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    })
+}

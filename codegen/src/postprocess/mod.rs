@@ -1,0 +1,27 @@
+//! Post-processing: `syn` passes over progenitor's output for what no document correction can express.
+//!
+//! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
+
+pub mod timestamps;
+pub mod type_builders;
+pub mod wire_aliases;
+
+use crate::correct::WireAliases;
+
+/// What the passes changed, for the coverage report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostprocessReport {
+    /// Aliases added for the document's property spellings.
+    pub aliases: usize,
+    /// Date-time types replaced by `Timestamp`.
+    pub timestamps: usize,
+}
+
+/// Runs every pass over a generated file.
+pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
+    type_builders::apply(file);
+    PostprocessReport {
+        aliases: wire_aliases::apply(file, aliases),
+        timestamps: timestamps::apply(file),
+    }
+}
