@@ -4,12 +4,16 @@
 //! format. `build.rs` of psa-clients and the `psa-codegen` CLI call the same functions, so what the tests and
 //! the snapshots see is exactly what compiles.
 
+pub mod buildscript;
 pub mod correct;
+pub mod coverage;
 pub mod generate;
 pub mod load;
 pub mod manifest;
 pub mod multipart;
 pub mod postprocess;
+pub mod render;
+pub mod split;
 pub mod swagger2;
 pub mod validate;
 pub mod vendor;

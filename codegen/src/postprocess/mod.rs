@@ -17,6 +17,14 @@ pub struct PostprocessReport {
     pub timestamps: usize,
 }
 
+impl PostprocessReport {
+    /// Adds another file's counts.
+    pub fn add(&mut self, other: &PostprocessReport) {
+        self.aliases += other.aliases;
+        self.timestamps += other.timestamps;
+    }
+}
+
 /// Runs every pass over a generated file.
 pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
     type_builders::apply(file);

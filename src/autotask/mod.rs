@@ -1,0 +1,13 @@
+//! Datto Autotask PSA: the client generated from "Datto|Autotask PSA Rest API" v1 (Swagger 2.0, converted and
+//! corrected; see `specs/corrections/autotask.toml`).
+//!
+//! Responses use the real envelopes: queries return `{items, pageDetails}`, gets `{item}`, writes `{itemId}`.
+
+#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic, rustdoc::all)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/autotask.rs"));
+}
+
+pub use generated::{builder, types, Client, Error, ResponseValue};
+
+include!(concat!(env!("OUT_DIR"), "/autotask_spec.rs"));
