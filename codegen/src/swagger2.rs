@@ -1,1 +1,0 @@
-//! Swagger 2.0 → OpenAPI 3.0 conversion (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the Swagger 2.0 → OpenAPI 3.0 conversion.
