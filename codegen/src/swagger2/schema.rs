@@ -11,6 +11,7 @@ use super::{refs, ConvertError, Ctx};
 
 /// Keys whose value is data or a plain constraint, identical in both versions.
 const VERBATIM: &[&str] = &[
+    "format",
     "title",
     "description",
     "default",
