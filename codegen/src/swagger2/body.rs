@@ -19,7 +19,11 @@ pub(super) struct Declared<'a> {
 }
 
 /// Converts an `in: body` parameter into a Request Body with one media type per `consumes` entry.
-pub(super) fn from_body(ctx: &Ctx<'_>, body: Declared<'_>, consumes: &[String]) -> Result<Value, ConvertError> {
+pub(super) fn from_body(
+    ctx: &Ctx<'_>,
+    body: Declared<'_>,
+    consumes: &[String],
+) -> Result<Value, ConvertError> {
     let Declared { source, pointer } = body;
     let name = required_str(source, "name", pointer)?;
     let Some(body_schema) = source.get("schema") else {
@@ -37,7 +41,10 @@ pub(super) fn from_body(ctx: &Ctx<'_>, body: Declared<'_>, consumes: &[String]) 
                 out.insert(key.clone(), value.clone());
             }
             "required" => {
-                out.insert(key.clone(), Value::Bool(boolean(value, &join(pointer, key))?));
+                out.insert(
+                    key.clone(),
+                    Value::Bool(boolean(value, &join(pointer, key))?),
+                );
             }
             "schema" => {
                 let content = consumes
@@ -54,16 +61,30 @@ pub(super) fn from_body(ctx: &Ctx<'_>, body: Declared<'_>, consumes: &[String]) 
     }
     // OpenAPI 3.0 request bodies have no name; this extension (the one other converters and
     // generators use) keeps it for generators that name the body argument after it.
-    out.insert("x-codegen-request-body-name".into(), Value::String(name.to_owned()));
+    out.insert(
+        "x-codegen-request-body-name".into(),
+        Value::String(name.to_owned()),
+    );
     Ok(Value::Object(out))
 }
 
 /// Keys of a form parameter that are not part of its value description.
-const FORM_KEYS: &[&str] = &["name", "in", "description", "required", "allowEmptyValue", "collectionFormat"];
+const FORM_KEYS: &[&str] = &[
+    "name",
+    "in",
+    "description",
+    "required",
+    "allowEmptyValue",
+    "collectionFormat",
+];
 
 /// Converts the `in: formData` parameters of one operation into a single Request Body whose
 /// schema is an object with one property per parameter.
-pub(super) fn from_form(ctx: &Ctx<'_>, fields: &[Declared<'_>], consumes: &[String]) -> Result<Value, ConvertError> {
+pub(super) fn from_form(
+    ctx: &Ctx<'_>,
+    fields: &[Declared<'_>],
+    consumes: &[String],
+) -> Result<Value, ConvertError> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     let mut encoding = Map::new();

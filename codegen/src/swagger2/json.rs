@@ -44,7 +44,10 @@ fn wrong_type(value: &Value, pointer: &str, expected: &'static str) -> ConvertEr
 }
 
 /// The value as an object, or a [`ConvertError::WrongType`] naming `pointer`.
-pub(super) fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>, ConvertError> {
+pub(super) fn object<'a>(
+    value: &'a Value,
+    pointer: &str,
+) -> Result<&'a Map<String, Value>, ConvertError> {
     value
         .as_object()
         .ok_or_else(|| wrong_type(value, pointer, "an object"))

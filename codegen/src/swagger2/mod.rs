@@ -141,7 +141,9 @@ pub fn convert(doc: &Value) -> Result<Value, ConvertError> {
                 out.insert(key.clone(), value.clone());
             }
             "host" | "basePath" | "schemes" => {
-                if let (false, Some(url)) = (out.contains_key("servers"), ctx.server_url(&ctx.scheme)) {
+                if let (false, Some(url)) =
+                    (out.contains_key("servers"), ctx.server_url(&ctx.scheme))
+                {
                     out.insert("servers".into(), servers(url));
                 }
             }
@@ -183,7 +185,11 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(root: &'a Map<String, Value>) -> Result<Self, ConvertError> {
-        let section = |key: &str| root.get(key).map(|value| object(value, &join("", key))).transpose();
+        let section = |key: &str| {
+            root.get(key)
+                .map(|value| object(value, &join("", key)))
+                .transpose()
+        };
         let media_types = |key: &str| -> Result<Vec<String>, ConvertError> {
             let list = match root.get(key) {
                 Some(value) => string_list(value, &join("", key))?,
@@ -195,8 +201,14 @@ impl<'a> Ctx<'a> {
                 list
             })
         };
-        let host = root.get("host").map(|value| string(value, "/host")).transpose()?;
-        let base_path = root.get("basePath").map(|value| string(value, "/basePath")).transpose()?;
+        let host = root
+            .get("host")
+            .map(|value| string(value, "/host"))
+            .transpose()?;
+        let base_path = root
+            .get("basePath")
+            .map(|value| string(value, "/basePath"))
+            .transpose()?;
         if let Some(path) = base_path.filter(|path| !path.starts_with('/')) {
             return Err(ConvertError::Invalid {
                 pointer: "/basePath".into(),
@@ -234,7 +246,11 @@ impl<'a> Ctx<'a> {
 
     /// `servers` for an operation whose own `schemes` differ from the document's. Without a
     /// host the server URL is relative and cannot carry a scheme, so nothing is emitted.
-    fn operation_servers(&self, schemes: &Value, pointer: &str) -> Result<Option<Value>, ConvertError> {
+    fn operation_servers(
+        &self,
+        schemes: &Value,
+        pointer: &str,
+    ) -> Result<Option<Value>, ConvertError> {
         let Some(scheme) = first_scheme(schemes, pointer)? else {
             return Ok(None);
         };
@@ -275,7 +291,10 @@ fn components(ctx: &Ctx<'_>, root: &Map<String, Value>) -> Result<Value, Convert
             "definitions" => {
                 let mut schemas = Map::new();
                 for (name, definition) in object(value, &at)? {
-                    schemas.insert(name.clone(), schema::convert(ctx, definition, &join(&at, name))?);
+                    schemas.insert(
+                        name.clone(),
+                        schema::convert(ctx, definition, &join(&at, name))?,
+                    );
                 }
                 out.insert("schemas".into(), Value::Object(schemas));
             }
@@ -301,7 +320,8 @@ fn components(ctx: &Ctx<'_>, root: &Map<String, Value>) -> Result<Value, Convert
                             body::from_form(ctx, &[declared], &ctx.consumes)?;
                         }
                         _ => {
-                            parameters.insert(name.clone(), parameter::convert(ctx, source, &param_at)?);
+                            parameters
+                                .insert(name.clone(), parameter::convert(ctx, source, &param_at)?);
                         }
                     }
                 }
@@ -317,7 +337,10 @@ fn components(ctx: &Ctx<'_>, root: &Map<String, Value>) -> Result<Value, Convert
                 for (name, definition) in object(value, &at)? {
                     let response_at = join(&at, name);
                     let source = object(definition, &response_at)?;
-                    responses.insert(name.clone(), response::convert(ctx, source, &ctx.produces, &response_at)?);
+                    responses.insert(
+                        name.clone(),
+                        response::convert(ctx, source, &ctx.produces, &response_at)?,
+                    );
                 }
                 out.insert("responses".into(), Value::Object(responses));
             }

@@ -3,7 +3,9 @@
 use serde_json::{Map, Value};
 
 use super::body::{self, Declared};
-use super::json::{array, is_extension, join, object, required_str, string, string_list, unknown_key};
+use super::json::{
+    array, is_extension, join, object, required_str, string, string_list, unknown_key,
+};
 use super::refs::{self, Target};
 use super::response::{self, reference_to};
 use super::{parameter, ConvertError, Ctx};
@@ -22,7 +24,11 @@ const VERBATIM: &[&str] = &[
 ];
 
 /// Converts the Paths Object.
-pub(super) fn convert_paths(ctx: &Ctx<'_>, paths: &Value, pointer: &str) -> Result<Value, ConvertError> {
+pub(super) fn convert_paths(
+    ctx: &Ctx<'_>,
+    paths: &Value,
+    pointer: &str,
+) -> Result<Value, ConvertError> {
     let mut out = Map::new();
     for (path, item) in object(paths, pointer)? {
         let at = join(pointer, path);
@@ -73,7 +79,11 @@ impl Param<'_> {
     }
 }
 
-fn resolve_params<'a>(ctx: &Ctx<'a>, list: &'a Value, pointer: &str) -> Result<Vec<Param<'a>>, ConvertError> {
+fn resolve_params<'a>(
+    ctx: &Ctx<'a>,
+    list: &'a Value,
+    pointer: &str,
+) -> Result<Vec<Param<'a>>, ConvertError> {
     let mut out = Vec::new();
     for (index, entry) in array(list, pointer)?.iter().enumerate() {
         let at = join(pointer, &index.to_string());
@@ -81,7 +91,12 @@ fn resolve_params<'a>(ctx: &Ctx<'a>, list: &'a Value, pointer: &str) -> Result<V
         let (source, pointer, shared) = match entry_object.get("$ref") {
             Some(reference) => {
                 let ref_at = join(&at, "$ref");
-                let target = refs::resolve(string(reference, &ref_at)?, "parameters", ctx.parameters, &ref_at)?;
+                let target = refs::resolve(
+                    string(reference, &ref_at)?,
+                    "parameters",
+                    ctx.parameters,
+                    &ref_at,
+                )?;
                 let shared_at = join("/parameters", target.name);
                 (object(target.value, &shared_at)?, shared_at, Some(target))
             }
@@ -146,7 +161,11 @@ fn convert_path_item(ctx: &Ctx<'_>, item: &Value, pointer: &str) -> Result<Value
 
 /// The operation's `consumes`/`produces`: its own list overrides the document's, and an empty
 /// list (which clears the document's) falls back to JSON like an absent one would.
-fn media_types(own: Option<&Value>, document: &[String], pointer: &str) -> Result<Vec<String>, ConvertError> {
+fn media_types(
+    own: Option<&Value>,
+    document: &[String],
+    pointer: &str,
+) -> Result<Vec<String>, ConvertError> {
     match own {
         None => Ok(document.to_vec()),
         Some(value) => {
@@ -167,8 +186,16 @@ fn convert_operation(
     pointer: &str,
 ) -> Result<Value, ConvertError> {
     let source = object(operation, pointer)?;
-    let consumes = media_types(source.get("consumes"), &ctx.consumes, &join(pointer, "consumes"))?;
-    let produces = media_types(source.get("produces"), &ctx.produces, &join(pointer, "produces"))?;
+    let consumes = media_types(
+        source.get("consumes"),
+        &ctx.consumes,
+        &join(pointer, "consumes"),
+    )?;
+    let produces = media_types(
+        source.get("produces"),
+        &ctx.produces,
+        &join(pointer, "produces"),
+    )?;
     let own = match source.get("parameters") {
         Some(list) => resolve_params(ctx, list, &join(pointer, "parameters"))?,
         None => Vec::new(),
@@ -203,7 +230,10 @@ fn convert_operation(
                 if let Some(body) = request_body.take() {
                     out.insert("requestBody".into(), body);
                 }
-                out.insert(key.clone(), response::convert_all(ctx, value, &produces, &at)?);
+                out.insert(
+                    key.clone(),
+                    response::convert_all(ctx, value, &produces, &at)?,
+                );
             }
             _ if VERBATIM.contains(&key.as_str()) || is_extension(key) => {
                 out.insert(key.clone(), value.clone());
@@ -233,8 +263,12 @@ fn request_body(
         .iter()
         .filter(|param| param.is_form() || (param.is_body() && !own_body))
         .filter(|param| !own.iter().any(|mine| mine.overrides(param)))
-        .chain(own.iter().filter(|param| param.is_body() || param.is_form()));
-    let (bodies, forms): (Vec<&Param<'_>>, Vec<&Param<'_>>) = applicable.partition(|param| param.is_body());
+        .chain(
+            own.iter()
+                .filter(|param| param.is_body() || param.is_form()),
+        );
+    let (bodies, forms): (Vec<&Param<'_>>, Vec<&Param<'_>>) =
+        applicable.partition(|param| param.is_body());
 
     match (bodies.as_slice(), forms.as_slice()) {
         ([], []) => Ok(None),

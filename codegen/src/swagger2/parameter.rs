@@ -32,10 +32,21 @@ pub(super) const SCHEMA_KEYS: &[&str] = &[
 ];
 
 /// Keys of a non-body parameter that stay on the parameter.
-const PARAMETER_KEYS: &[&str] = &["name", "in", "description", "required", "allowEmptyValue", "deprecated"];
+const PARAMETER_KEYS: &[&str] = &[
+    "name",
+    "in",
+    "description",
+    "required",
+    "allowEmptyValue",
+    "deprecated",
+];
 
 /// Builds the schema from the [`SCHEMA_KEYS`] members of `source`, ignoring every other member.
-pub(super) fn value_schema(ctx: &Ctx<'_>, source: &Map<String, Value>, pointer: &str) -> Result<Value, ConvertError> {
+pub(super) fn value_schema(
+    ctx: &Ctx<'_>,
+    source: &Map<String, Value>,
+    pointer: &str,
+) -> Result<Value, ConvertError> {
     let is_file = source.get("type").and_then(Value::as_str) == Some("file");
     let mut out = Map::new();
     for (key, value) in source {
@@ -79,7 +90,10 @@ fn items(ctx: &Ctx<'_>, value: &Value, pointer: &str) -> Result<Value, ConvertEr
     }
     let mut schema = value_schema(ctx, source, pointer)?;
     if let Value::Object(schema) = &mut schema {
-        for (key, value) in source.iter().filter(|(key, _)| is_extension(key) && *key != "x-nullable") {
+        for (key, value) in source
+            .iter()
+            .filter(|(key, _)| is_extension(key) && *key != "x-nullable")
+        {
             schema.insert(key.clone(), value.clone());
         }
     }
@@ -110,7 +124,11 @@ impl Style {
 /// Swagger 2.0's default is `csv` for every location, while OpenAPI 3.0's defaults are
 /// `form`+explode for query and form values, so an array there without a `collectionFormat`
 /// must still state `explode: false`. For path and header the 3.0 default (`simple`) is `csv`.
-pub(super) fn style(source: &Map<String, Value>, location: &str, pointer: &str) -> Result<Option<Style>, ConvertError> {
+pub(super) fn style(
+    source: &Map<String, Value>,
+    location: &str,
+    pointer: &str,
+) -> Result<Option<Style>, ConvertError> {
     let is_array = source.get("type").and_then(Value::as_str) == Some("array");
     let form_like = matches!(location, "query" | "formData");
     let format = match source.get("collectionFormat") {
@@ -155,7 +173,11 @@ pub(super) fn style(source: &Map<String, Value>, location: &str, pointer: &str) 
 }
 
 /// Converts a query, header or path parameter.
-pub(super) fn convert(ctx: &Ctx<'_>, source: &Map<String, Value>, pointer: &str) -> Result<Value, ConvertError> {
+pub(super) fn convert(
+    ctx: &Ctx<'_>,
+    source: &Map<String, Value>,
+    pointer: &str,
+) -> Result<Value, ConvertError> {
     required_str(source, "name", pointer)?;
     let location = required_str(source, "in", pointer)?;
     if !matches!(location, "query" | "header" | "path") {

@@ -48,7 +48,9 @@ pub(super) fn resolve<'a>(
         reason,
     };
     let Some(fragment) = reference.strip_prefix('#') else {
-        return Err(bad("only references within the document (`#/...`) are supported".into()));
+        return Err(bad(
+            "only references within the document (`#/...`) are supported".into(),
+        ));
     };
     // The fragment is tried as written first, so that a name which really contains `%` still
     // resolves; only if that fails is it read as a percent-encoded URI fragment (RFC 6901 §6).

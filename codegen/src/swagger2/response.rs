@@ -25,7 +25,12 @@ pub(super) fn convert_all(
         let converted = match source.get("$ref") {
             Some(reference) => {
                 let ref_at = join(&at, "$ref");
-                let target = refs::resolve(string(reference, &ref_at)?, "responses", ctx.responses, &ref_at)?;
+                let target = refs::resolve(
+                    string(reference, &ref_at)?,
+                    "responses",
+                    ctx.responses,
+                    &ref_at,
+                )?;
                 let has_content = target.value.get("schema").is_some();
                 if has_content && produces != ctx.produces.as_slice() {
                     // The shared response was converted with the global `produces`; this
@@ -74,7 +79,9 @@ pub(super) fn convert(
                 let mut content = Map::new();
                 for mime in produces {
                     let mut media = media_type(response_schema.clone());
-                    if let (Some(example), Value::Object(media)) = (examples.and_then(|e| e.get(mime)), &mut media) {
+                    if let (Some(example), Value::Object(media)) =
+                        (examples.and_then(|e| e.get(mime)), &mut media)
+                    {
                         media.insert("example".into(), example.clone());
                     }
                     content.insert(mime.clone(), media);

@@ -49,7 +49,8 @@ pub(super) fn convert(ctx: &Ctx<'_>, schema: &Value, pointer: &str) -> Result<Va
         let at = join(pointer, key);
         match key.as_str() {
             "$ref" => {
-                let target = refs::resolve(string(value, &at)?, "definitions", ctx.definitions, &at)?;
+                let target =
+                    refs::resolve(string(value, &at)?, "definitions", ctx.definitions, &at)?;
                 out.insert(key.clone(), Value::String(target.component_ref("schemas")));
             }
             "type" => convert_type(value, &at, &mut out)?,
@@ -107,7 +108,11 @@ pub(super) fn convert(ctx: &Ctx<'_>, schema: &Value, pointer: &str) -> Result<Va
 const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
 
 /// Writes the OpenAPI 3.0 form of a `type` value into `out`.
-pub(super) fn convert_type(value: &Value, pointer: &str, out: &mut Map<String, Value>) -> Result<(), ConvertError> {
+pub(super) fn convert_type(
+    value: &Value,
+    pointer: &str,
+    out: &mut Map<String, Value>,
+) -> Result<(), ConvertError> {
     let invalid = |reason: String| ConvertError::Invalid {
         pointer: pointer.to_owned(),
         reason,

@@ -56,11 +56,20 @@ fn autotask_converts_and_parses_as_openapi_3() {
     };
     assert_eq!(spec.openapi, "3.0.3");
     assert_eq!(spec.operations().count(), 2070);
-    let schemas = spec.components.as_ref().map_or(0, |components| components.schemas.len());
+    let schemas = spec
+        .components
+        .as_ref()
+        .map_or(0, |components| components.schemas.len());
     assert_eq!(schemas, 260);
     assert_eq!(spec.servers.len(), 1);
-    assert_eq!(spec.servers[0].url, "https://webservices2.autotask.net/ATServicesRest");
-    assert!(!contains_string(&out, "#/definitions/"), "a Swagger 2.0 reference survived");
+    assert_eq!(
+        spec.servers[0].url,
+        "https://webservices2.autotask.net/ATServicesRest"
+    );
+    assert!(
+        !contains_string(&out, "#/definitions/"),
+        "a Swagger 2.0 reference survived"
+    );
 
     // Every operation that had a body parameter has a request body, and no other operation does.
     let mut with_body = 0;
@@ -83,6 +92,8 @@ fn autotask_converts_and_parses_as_openapi_3() {
     // The odd generic-looking names survive as written, and references to them resolve.
     let name = "Expression[Func[AccountAlert,Int64]]";
     assert!(out["components"]["schemas"].get(name).is_some());
-    assert!(contains_string(&out, &format!("#/components/schemas/{name}")));
+    assert!(contains_string(
+        &out,
+        &format!("#/components/schemas/{name}")
+    ));
 }
-

@@ -48,7 +48,11 @@ fn converted(doc: &Value) -> Value {
 #[track_caller]
 fn assert_json(actual: &Value, expected: &Value) {
     let pretty = |value: &Value| serde_json::to_string_pretty(value).unwrap_or_default();
-    assert_eq!(pretty(actual), pretty(expected));
+    let (actual, expected) = (pretty(actual), pretty(expected));
+    assert!(
+        actual == expected,
+        "converted:\n{actual}\n\nexpected:\n{expected}"
+    );
 }
 
 /// Asserts that `swagger(input)` converts to exactly `openapi(expected)`.
