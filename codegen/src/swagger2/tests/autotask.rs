@@ -7,11 +7,12 @@ use serde_json::Value;
 
 use super::converted;
 
-/// Where the vendor documents are: `PSA_SPECS_DIR`, else `shared/specs` beside the workspace.
+/// Where the vendor documents are: `PSA_SPECS_DIR`, else `<workspace root>/../shared/specs`.
 fn specs_dir() -> PathBuf {
     match std::env::var_os("PSA_SPECS_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs"),
+        // This crate (`codegen/`) sits directly under the workspace root.
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("../shared/specs"),
     }
 }
 
