@@ -9,7 +9,7 @@ use super::{schema, ConvertError, Ctx};
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";
 
-/// Where a body or form parameter was declared, for error messages and `$ref` reuse.
+/// A body or form parameter's definition and its JSON pointer (for errors).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Declared<'a> {
     /// The parameter object itself (a `$ref` already followed).

@@ -12,7 +12,9 @@ fn specs_dir() -> PathBuf {
     match std::env::var_os("PSA_SPECS_DIR") {
         Some(dir) => PathBuf::from(dir),
         // This crate (`codegen/`) sits directly under the workspace root.
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("../shared/specs"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("../shared/specs"),
     }
 }
 
