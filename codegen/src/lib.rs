@@ -4,4 +4,5 @@
 //! `build.rs` of psa-clients and the `psa-codegen` CLI call the same functions, so what the tests and the
 //! snapshots see is exactly what compiles.
 
+pub mod diff;
 pub mod swagger2;
