@@ -151,15 +151,19 @@ fn array(items: Option<&ReferenceOr<Box<Schema>>>, depth: usize) -> String {
     }
 }
 
-/// An object with properties is just `object` (its properties are compared one by one); a pure map is
-/// `map<string, V>` because its value type is all there is to it.
+/// An object with properties is just `object` (its properties are compared one by one). Without properties
+/// it is a map, described by its value type: `{type: object}`, `additionalProperties: true` and
+/// `additionalProperties: {}` all allow any values, so they are the same `map<string, any>`.
 fn object(no_properties: bool, additional: Option<&AdditionalProperties>, depth: usize) -> String {
-    match (no_properties, additional) {
-        (true, Some(AdditionalProperties::Schema(value))) => {
+    if !no_properties {
+        return "object".to_owned();
+    }
+    match additional {
+        Some(AdditionalProperties::Schema(value)) => {
             format!("map<string, {}>", describe_at(SchemaView::of(value), depth + 1))
         }
-        (true, Some(AdditionalProperties::Any(true))) => "map<string, any>".to_owned(),
-        _ => "object".to_owned(),
+        Some(AdditionalProperties::Any(false)) => "object".to_owned(),
+        Some(AdditionalProperties::Any(true)) | None => "map<string, any>".to_owned(),
     }
 }
 
