@@ -101,9 +101,7 @@ fn operations_removed_added_moved_and_renamed() {
 #[test]
 fn parameters() {
     let string = json!({ "type": "string" });
-    let query = |name: &str, required: bool, schema: &Value| {
-        json!({ "name": name, "in": "query", "required": required, "schema": schema })
-    };
+    let query = |name: &str, required: bool, schema: &Value| json!({ "name": name, "in": "query", "required": required, "schema": schema });
     let old_params = json!([
         query("a", false, &string),
         query("b", false, &string),
@@ -240,9 +238,7 @@ fn responses() {
     let get = |id: &str, responses: Value| json!({ "get": { "operationId": id, "responses": responses } });
     let ok = |content: Value| json!({ "200": { "description": "ok", "content": content } });
     let ticket = json!({ "application/json": { "schema": schema_ref("Ticket") } });
-    let versioned = |version: u32, schema: Value| {
-        json!({ format!("application/vnd.x+json; version={version}"): { "schema": schema } })
-    };
+    let versioned = |version: u32, schema: Value| json!({ format!("application/vnd.x+json; version={version}"): { "schema": schema } });
     let components = json!({
         "schemas": { "Ticket": { "type": "object" } },
         "responses": { "Ok": { "description": "ok", "content": { "application/json": { "schema": schema_ref("Ticket") } } } },
@@ -307,9 +303,7 @@ fn responses() {
 
 #[test]
 fn component_schemas() {
-    let object = |properties: Value, required: Value| {
-        json!({ "type": "object", "properties": properties, "required": required })
-    };
+    let object = |properties: Value, required: Value| json!({ "type": "object", "properties": properties, "required": required });
     let shared = json!({
         "BoardRef": object(json!({ "id": { "type": "integer" } }), json!([])),
         "CompanyRef": object(json!({ "id": { "type": "integer" } }), json!([])),
@@ -392,7 +386,9 @@ fn unresolved_references_are_reported_not_fatal() {
             schema_ref("Missing"),
             json!([{ "$ref": "#/components/parameters/Nope" }]),
         ),
-        json!({}),
+        json!({ "schemas": { "T": { "type": "object", "properties": {
+            "list": { "type": "array", "items": { "$ref": "other.json#/Thing" } },
+        } } } }),
     );
     let result = diff(&old, &new);
     assert_lines(
@@ -400,8 +396,11 @@ fn unresolved_references_are_reported_not_fatal() {
         &[
             "Breaking unresolved-ref #/components/parameters/Nope: at #/paths/~1u/get/parameters/0",
             "Breaking unresolved-ref #/components/schemas/Missing: at #/paths/~1u/get/responses/200/content/application~1json/schema",
+            // References to other files are not followed.
+            "Breaking unresolved-ref other.json#/Thing: at #/components/schemas/T/properties/list/items",
             "Breaking response-schema-changed GET /u (getU): 200: string → Missing",
             "NonBreaking parameter-added GET /u (getU): unresolved #/components/parameters/Nope",
+            "NonBreaking schema-added T: object",
         ],
     );
 
@@ -412,6 +411,7 @@ fn unresolved_references_are_reported_not_fatal() {
         &[
             "NonBreaking unresolved-ref #/components/parameters/Nope: at #/paths/~1u/get/parameters/0 (also unresolved in the old document)",
             "NonBreaking unresolved-ref #/components/schemas/Missing: at #/paths/~1u/get/responses/200/content/application~1json/schema (also unresolved in the old document)",
+            "NonBreaking unresolved-ref other.json#/Thing: at #/components/schemas/T/properties/list/items (also unresolved in the old document)",
         ],
     );
 }
@@ -419,8 +419,16 @@ fn unresolved_references_are_reported_not_fatal() {
 #[test]
 fn report_lists_breaking_changes_first() {
     // The added operation sorts first by path, the removed one last; the report still leads with the removal.
-    let old = doc("1.0", json!({ "/z-old": { "get": op("getOld") } }), json!({}));
-    let new = doc("2.0", json!({ "/a-new": { "get": op("getNew") } }), json!({}));
+    let old = doc(
+        "1.0",
+        json!({ "/z-old": { "get": op("getOld") } }),
+        json!({}),
+    );
+    let new = doc(
+        "2.0",
+        json!({ "/a-new": { "get": op("getNew") } }),
+        json!({}),
+    );
     let result = diff(&old, &new);
     assert_eq!(
         result.to_string(),
@@ -450,7 +458,13 @@ fn report_does_not_depend_on_document_order() {
         json!({ "schemas": { "B": { "type": "integer" }, "A": { "type": "string" } } }),
     );
     let empty = doc("0", json!({}), json!({}));
-    assert_eq!(diff(&empty, &forward).to_string(), diff(&empty, &backward).to_string());
-    assert_eq!(diff(&forward, &empty).to_string(), diff(&backward, &empty).to_string());
+    assert_eq!(
+        diff(&empty, &forward).to_string(),
+        diff(&empty, &backward).to_string()
+    );
+    assert_eq!(
+        diff(&forward, &empty).to_string(),
+        diff(&backward, &empty).to_string()
+    );
     assert!(diff(&forward, &backward).is_empty());
 }

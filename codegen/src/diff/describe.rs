@@ -81,20 +81,27 @@ fn describe_at(view: SchemaView<'_>, depth: usize) -> String {
             .join(", ")
     };
     let mut text = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            enumish(with_format("string", string_format(&s.format)), !s.enumeration.is_empty())
+        SchemaKind::Type(Type::String(s)) => enumish(
+            with_format("string", string_format(&s.format)),
+            !s.enumeration.is_empty(),
+        ),
+        SchemaKind::Type(Type::Integer(i)) => enumish(
+            with_format("integer", integer_format(&i.format)),
+            !i.enumeration.is_empty(),
+        ),
+        SchemaKind::Type(Type::Number(n)) => enumish(
+            with_format("number", number_format(&n.format)),
+            !n.enumeration.is_empty(),
+        ),
+        SchemaKind::Type(Type::Boolean(b)) => {
+            enumish("boolean".to_owned(), !b.enumeration.is_empty())
         }
-        SchemaKind::Type(Type::Integer(i)) => {
-            enumish(with_format("integer", integer_format(&i.format)), !i.enumeration.is_empty())
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            enumish(with_format("number", number_format(&n.format)), !n.enumeration.is_empty())
-        }
-        SchemaKind::Type(Type::Boolean(b)) => enumish("boolean".to_owned(), !b.enumeration.is_empty()),
         SchemaKind::Type(Type::Array(a)) => array(a.items.as_ref(), depth),
-        SchemaKind::Type(Type::Object(o)) => {
-            object(o.properties.is_empty(), o.additional_properties.as_ref(), depth)
-        }
+        SchemaKind::Type(Type::Object(o)) => object(
+            o.properties.is_empty(),
+            o.additional_properties.as_ref(),
+            depth,
+        ),
         SchemaKind::OneOf { one_of } => format!("oneOf<{}>", list(one_of)),
         SchemaKind::AllOf { all_of } => format!("allOf<{}>", list(all_of)),
         SchemaKind::AnyOf { any_of } => format!("anyOf<{}>", list(any_of)),
@@ -122,7 +129,11 @@ fn describe_any(any: &AnySchema, depth: usize) -> String {
     match any.typ.as_deref() {
         Some("array") => return array(any.items.as_ref(), depth),
         Some("object") => {
-            return object(any.properties.is_empty(), any.additional_properties.as_ref(), depth)
+            return object(
+                any.properties.is_empty(),
+                any.additional_properties.as_ref(),
+                depth,
+            )
         }
         Some(typ) => return enumish(with_format(typ, any.format.clone()), has_enum),
         None => {}
@@ -134,7 +145,11 @@ fn describe_any(any: &AnySchema, depth: usize) -> String {
     } else if !any.any_of.is_empty() {
         list("anyOf", &any.any_of)
     } else if !any.properties.is_empty() || any.additional_properties.is_some() {
-        object(any.properties.is_empty(), any.additional_properties.as_ref(), depth)
+        object(
+            any.properties.is_empty(),
+            any.additional_properties.as_ref(),
+            depth,
+        )
     } else if any.items.is_some() {
         array(any.items.as_ref(), depth)
     } else if has_enum {
@@ -146,7 +161,10 @@ fn describe_any(any: &AnySchema, depth: usize) -> String {
 
 fn array(items: Option<&ReferenceOr<Box<Schema>>>, depth: usize) -> String {
     match items {
-        Some(items) => format!("array<{}>", describe_at(SchemaView::of_boxed(items), depth + 1)),
+        Some(items) => format!(
+            "array<{}>",
+            describe_at(SchemaView::of_boxed(items), depth + 1)
+        ),
         None => "array<any>".to_owned(),
     }
 }
@@ -160,7 +178,10 @@ fn object(no_properties: bool, additional: Option<&AdditionalProperties>, depth:
     }
     match additional {
         Some(AdditionalProperties::Schema(value)) => {
-            format!("map<string, {}>", describe_at(SchemaView::of(value), depth + 1))
+            format!(
+                "map<string, {}>",
+                describe_at(SchemaView::of(value), depth + 1)
+            )
         }
         Some(AdditionalProperties::Any(false)) => "object".to_owned(),
         Some(AdditionalProperties::Any(true)) | None => "map<string, any>".to_owned(),
@@ -254,7 +275,9 @@ pub(super) fn object_members(schema: &Schema) -> Option<Members<'_>> {
 fn add_members<'a>(schema: &'a Schema, members: &mut Members<'a>, depth: usize) -> bool {
     let (properties, required) = match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
-        SchemaKind::Any(any) if any.typ.as_deref() == Some("object") || !any.properties.is_empty() => {
+        SchemaKind::Any(any)
+            if any.typ.as_deref() == Some("object") || !any.properties.is_empty() =>
+        {
             (&any.properties, &any.required)
         }
         SchemaKind::AllOf { all_of } if depth < MAX_DEPTH => {
@@ -267,7 +290,9 @@ fn add_members<'a>(schema: &'a Schema, members: &mut Members<'a>, depth: usize) 
         _ => return false,
     };
     for (name, property) in properties {
-        members.properties.insert(name, SchemaView::of_boxed(property));
+        members
+            .properties
+            .insert(name, SchemaView::of_boxed(property));
     }
     members.required.extend(required.iter().map(String::as_str));
     true

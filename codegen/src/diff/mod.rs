@@ -229,9 +229,7 @@ impl Change {
 /// `"GET /a/b (id)"` → `("/a/b (id)", "GET")`; any other subject → `(subject, "")`.
 fn split_method(subject: &str) -> (&str, &str) {
     match subject.split_once(' ') {
-        Some((method, rest))
-            if rest.starts_with('/') && operations::METHODS.contains(&method) =>
-        {
+        Some((method, rest)) if rest.starts_with('/') && operations::METHODS.contains(&method) => {
             (rest, method)
         }
         _ => (subject, ""),
@@ -255,7 +253,13 @@ impl PartialOrd for Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:<width$} {}", self.kind.label(), self.subject, width = LABEL_WIDTH)?;
+        write!(
+            f,
+            "{:<width$} {}",
+            self.kind.label(),
+            self.subject,
+            width = LABEL_WIDTH
+        )?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }
@@ -391,7 +395,12 @@ impl Collector {
         });
     }
 
-    fn breaking(&mut self, kind: ChangeKind, subject: impl Into<String>, detail: impl Into<String>) {
+    fn breaking(
+        &mut self,
+        kind: ChangeKind,
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
         self.push(Severity::Breaking, kind, subject, detail);
     }
 

@@ -85,8 +85,16 @@ pub(super) fn diff_operations(out: &mut Collector, old: &OpenAPI, new: &OpenAPI)
         if let Some(new_op) = new_ops.get(key) {
             if old_op.operation.operation_id != new_op.operation.operation_id {
                 // The generated method takes its name from the operationId.
-                let was = old_op.operation.operation_id.as_deref().unwrap_or("no operationId");
-                out.breaking(ChangeKind::OperationIdChanged, new_op.subject(), format!("was {was}"));
+                let was = old_op
+                    .operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or("no operationId");
+                out.breaking(
+                    ChangeKind::OperationIdChanged,
+                    new_op.subject(),
+                    format!("was {was}"),
+                );
             }
             diff_operation(out, old, new, old_op, new_op);
             continue;
@@ -130,16 +138,29 @@ fn diff_operation(out: &mut Collector, old_api: &OpenAPI, new_api: &OpenAPI, old
     diff_request_body(
         out,
         &subject,
-        old.operation
-            .request_body
-            .as_ref()
-            .map(|body| resolve(body, "requestBodies", |c, n| c.request_bodies.get(n), old_api)),
-        new.operation
-            .request_body
-            .as_ref()
-            .map(|body| resolve(body, "requestBodies", |c, n| c.request_bodies.get(n), new_api)),
+        old.operation.request_body.as_ref().map(|body| {
+            resolve(
+                body,
+                "requestBodies",
+                |c, n| c.request_bodies.get(n),
+                old_api,
+            )
+        }),
+        new.operation.request_body.as_ref().map(|body| {
+            resolve(
+                body,
+                "requestBodies",
+                |c, n| c.request_bodies.get(n),
+                new_api,
+            )
+        }),
     );
-    diff_responses(out, &subject, &responses(old_api, old), &responses(new_api, new));
+    diff_responses(
+        out,
+        &subject,
+        &responses(old_api, old),
+        &responses(new_api, new),
+    );
 }
 
 /// Follows `#/components/{section}/{name}` references, chains included, to the item they name; `Err` holds
@@ -221,12 +242,16 @@ fn parameters<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Params<'a> {
         match resolve(parameter, "parameters", |c, n| c.parameters.get(n), api) {
             Ok(parameter) => {
                 let (location, name) = match parameter {
-                    Parameter::Query { parameter_data, .. } => ("query", parameter_data.name.clone()),
+                    Parameter::Query { parameter_data, .. } => {
+                        ("query", parameter_data.name.clone())
+                    }
                     Parameter::Header { parameter_data, .. } => {
                         ("header", parameter_data.name.to_ascii_lowercase())
                     }
                     Parameter::Path { parameter_data, .. } => ("path", parameter_data.name.clone()),
-                    Parameter::Cookie { parameter_data, .. } => ("cookie", parameter_data.name.clone()),
+                    Parameter::Cookie { parameter_data, .. } => {
+                        ("cookie", parameter_data.name.clone())
+                    }
                 };
                 let data = parameter.parameter_data_ref();
                 params.insert((location, name), Ok(Param { location, data }));
@@ -285,17 +310,21 @@ fn diff_parameters(out: &mut Collector, subject: &str, old: &Params<'_>, new: &P
     for key in added {
         match new.get(key) {
             Some(Ok(param)) if param.data.required => {
-                out.breaking(ChangeKind::ParameterAdded, subject, format!("required {}", param.text()));
+                out.breaking(
+                    ChangeKind::ParameterAdded,
+                    subject,
+                    format!("required {}", param.text()),
+                );
             }
             Some(param) => out.non_breaking(ChangeKind::ParameterAdded, subject, param_text(param)),
             None => {}
         }
     }
+    // Kept parameters. An unresolved one is keyed by its reference, so a match means the same dangling
+    // reference on both sides: nothing to compare.
     for (key, old_param) in old {
-        match (old_param, new.get(key)) {
-            (Ok(old_param), Some(Ok(new_param))) => compare_parameter(out, subject, old_param, new_param),
-            // Same unresolved reference on both sides (that is what the key holds): nothing to compare.
-            _ => {}
+        if let (Ok(old_param), Some(Ok(new_param))) = (old_param, new.get(key)) {
+            compare_parameter(out, subject, old_param, new_param);
         }
     }
 }
@@ -330,10 +359,10 @@ enum Place<'a> {
 }
 
 fn media_text(media: &MediaType) -> String {
-    media
-        .schema
-        .as_ref()
-        .map_or_else(|| "no schema".to_owned(), |schema| describe(SchemaView::of(schema)))
+    media.schema.as_ref().map_or_else(
+        || "no schema".to_owned(),
+        |schema| describe(SchemaView::of(schema)),
+    )
 }
 
 /// The distinct schemas of a body, e.g. `Ticket` or `Ticket, string(binary)`.
@@ -367,11 +396,17 @@ fn diff_request_body(
 ) {
     match (old, new) {
         (None, None) => {}
-        (Some(old), None) => out.breaking(ChangeKind::RequestBodyRemoved, subject, request_text(&old)),
+        (Some(old), None) => {
+            out.breaking(ChangeKind::RequestBodyRemoved, subject, request_text(&old))
+        }
         (None, Some(new)) => {
             let text = request_text(&new);
             if new.is_ok_and(|body| body.required) {
-                out.breaking(ChangeKind::RequestBodyAdded, subject, format!("required {text}"));
+                out.breaking(
+                    ChangeKind::RequestBodyAdded,
+                    subject,
+                    format!("required {text}"),
+                );
             } else {
                 out.non_breaking(ChangeKind::RequestBodyAdded, subject, text);
             }
@@ -446,7 +481,13 @@ fn diff_responses(out: &mut Collector, subject: &str, old: &Responses<'_>, new: 
                 format!("{code} {}", response_text(new)),
             ),
             (Some(Ok(old)), Some(Ok(new))) => {
-                diff_content(out, subject, &Place::Response(code), &old.content, &new.content);
+                diff_content(
+                    out,
+                    subject,
+                    &Place::Response(code),
+                    &old.content,
+                    &new.content,
+                );
             }
             (Some(old), Some(new)) => {
                 let (old_text, new_text) = (response_text(old), response_text(new));
@@ -524,7 +565,10 @@ fn pair_media_types<'a>(
     let mut new_left: BTreeMap<String, Vec<(&str, &MediaType)>> = BTreeMap::new();
     for (normalized, (name, media)) in &new_by_name {
         if !matched_new.contains(normalized) {
-            new_left.entry(essence(name)).or_default().push((name, media));
+            new_left
+                .entry(essence(name))
+                .or_default()
+                .push((name, media));
         }
     }
     for (essence, olds) in old_left {
@@ -532,8 +576,7 @@ fn pair_media_types<'a>(
             ([(old_name, old_media)], Some(news)) if news.len() == 1 => {
                 let (new_name, new_media) = news[0];
                 pairing.pairs.push((old_media, new_name, new_media));
-                *out
-                    .media_renames
+                *out.media_renames
                     .entry(((*old_name).to_owned(), new_name.to_owned()))
                     .or_insert(0) += 1;
             }
@@ -593,7 +636,10 @@ fn diff_content(
     for (old_media, new_name, new_media) in &pairs {
         let (old_text, new_text) = (media_text(old_media), media_text(new_media));
         if old_text != new_text {
-            changed.entry((old_text, new_text)).or_default().push(new_name);
+            changed
+                .entry((old_text, new_text))
+                .or_default()
+                .push(new_name);
         }
     }
     let several = changed.len() > 1;
@@ -608,7 +654,13 @@ fn diff_content(
 
     for (old_media, _, new_media) in pairs {
         if let (Some(old_schema), Some(new_schema)) = (&old_media.schema, &new_media.schema) {
-            diff_inside(out, &inner, SchemaView::of(old_schema), SchemaView::of(new_schema), 0);
+            diff_inside(
+                out,
+                &inner,
+                SchemaView::of(old_schema),
+                SchemaView::of(new_schema),
+                0,
+            );
         }
     }
 }

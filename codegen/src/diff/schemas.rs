@@ -23,12 +23,20 @@ pub(super) fn diff_components(out: &mut Collector, old: &OpenAPI, new: &OpenAPI)
     let new_schemas = component_schemas(new);
     for (name, schema) in &old_schemas {
         if !new_schemas.contains_key(name) {
-            out.breaking(ChangeKind::SchemaRemoved, *name, describe(SchemaView::of(schema)));
+            out.breaking(
+                ChangeKind::SchemaRemoved,
+                *name,
+                describe(SchemaView::of(schema)),
+            );
         }
     }
     for (name, new_schema) in &new_schemas {
         let Some(old_schema) = old_schemas.get(name) else {
-            out.non_breaking(ChangeKind::SchemaAdded, *name, describe(SchemaView::of(new_schema)));
+            out.non_breaking(
+                ChangeKind::SchemaAdded,
+                *name,
+                describe(SchemaView::of(new_schema)),
+            );
             continue;
         };
         let (old_view, new_view) = (SchemaView::of(old_schema), SchemaView::of(new_schema));
@@ -68,7 +76,13 @@ pub(super) fn diff_inside(
         diff_element(out, &format!("{subject}[]"), old_items, new_items, depth);
     }
     if let (Some(old_values), Some(new_values)) = (map_values(old), map_values(new)) {
-        diff_element(out, &format!("{subject}{{}}"), old_values, new_values, depth);
+        diff_element(
+            out,
+            &format!("{subject}{{}}"),
+            old_values,
+            new_values,
+            depth,
+        );
     }
 }
 
@@ -150,9 +164,17 @@ fn diff_properties(
                 // required → optional for whoever reads it. Both flip `T` and `Option<T>` in the generated
                 // struct.
                 if !old_required && new_required {
-                    out.breaking(ChangeKind::PropertyRequired, path.as_str(), "optional → required");
+                    out.breaking(
+                        ChangeKind::PropertyRequired,
+                        path.as_str(),
+                        "optional → required",
+                    );
                 } else if old_required && !new_required {
-                    out.breaking(ChangeKind::PropertyOptional, path.as_str(), "required → optional");
+                    out.breaking(
+                        ChangeKind::PropertyOptional,
+                        path.as_str(),
+                        "required → optional",
+                    );
                 }
                 diff_inside(out, &path, *old_property, *new_property, depth + 1);
             }
