@@ -355,8 +355,8 @@ fn component_schemas() {
             "Breaking property-removed Ticket.dateEntered: string(date-time)",
             "Breaking property-removed Ticket.owner.name: string",
             "Breaking property-added Ticket.company: required CompanyRef",
-            // `owner` lost its only property: an object without properties is a free-form map.
             "Breaking property-type-changed Ticket.id: integer(int32) → integer(int64)",
+            // `owner` lost its only property: an object without properties is a free-form map.
             "Breaking property-type-changed Ticket.owner: object → map<string, any>",
             "Breaking property-now-required Ticket.board: optional → required",
             "Breaking property-now-optional Ticket.summary: required → optional",
@@ -467,4 +467,33 @@ fn report_does_not_depend_on_document_order() {
         diff(&backward, &empty).to_string()
     );
     assert!(diff(&forward, &backward).is_empty());
+}
+
+#[test]
+fn reference_chains_are_followed_and_cycles_stop() {
+    let with_params = |parameters: Value| json!({ "/q": { "get": { "operationId": "getQ", "parameters": parameters, "responses": {} } } });
+    let components = json!({ "parameters": {
+        "Page": { "$ref": "#/components/parameters/PageImpl" },
+        "PageImpl": { "name": "page", "in": "query", "schema": { "type": "integer" } },
+        "LoopA": { "$ref": "#/components/parameters/LoopB" },
+        "LoopB": { "$ref": "#/components/parameters/LoopA" },
+    } });
+    let old = doc(
+        "1",
+        with_params(json!([{ "$ref": "#/components/parameters/Page" }])),
+        components.clone(),
+    );
+    let new = doc(
+        "2",
+        with_params(json!([
+            { "name": "page", "in": "query", "schema": { "type": "integer" } },
+            { "$ref": "#/components/parameters/LoopA" },
+        ])),
+        components,
+    );
+    // `Page` → `PageImpl` equals the inline parameter; the cycle is shown as unresolved instead of hanging.
+    assert_lines(
+        &diff(&old, &new),
+        &["NonBreaking parameter-added GET /q (getQ): unresolved #/components/parameters/LoopA"],
+    );
 }

@@ -362,6 +362,26 @@ impl fmt::Display for SpecDiff {
 }
 
 /// Compares two OpenAPI 3 documents and returns every API-relevant change, breaking ones first.
+///
+/// ```
+/// use psa_codegen::diff::{diff, ChangeKind};
+///
+/// let old: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+///     "openapi": "3.0.1",
+///     "info": { "title": "demo", "version": "1" },
+///     "paths": { "/tickets": { "get": { "operationId": "getTickets", "responses": {} } } },
+/// }))?;
+/// let new: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+///     "openapi": "3.0.1",
+///     "info": { "title": "demo", "version": "2" },
+///     "paths": {},
+/// }))?;
+/// let changes = diff(&old, &new);
+/// assert_eq!(changes.breaking_count(), 1);
+/// assert_eq!(changes.changes[0].kind, ChangeKind::OperationRemoved);
+/// assert_eq!(changes.changes[0].subject, "GET /tickets (getTickets)");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn diff(old: &OpenAPI, new: &OpenAPI) -> SpecDiff {
     let mut out = Collector::default();
     refs::diff_unresolved(&mut out, old, new);
@@ -431,5 +451,29 @@ impl Collector {
             new_version,
             changes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_width_fits_the_longest_label() {
+        let longest = ChangeKind::ALL.iter().map(|k| k.label().len()).max();
+        assert_eq!(longest, Some(LABEL_WIDTH));
+    }
+
+    #[test]
+    fn kinds_are_listed_once_in_report_order() {
+        assert!(ChangeKind::ALL.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn operation_subjects_sort_by_path_then_method() {
+        assert_eq!(split_method("GET /a/b (getAB)"), ("/a/b (getAB)", "GET"));
+        assert_eq!(split_method("Ticket.id"), ("Ticket.id", ""));
+        // Only real methods are split off: a schema named like a word stays whole.
+        assert_eq!(split_method("Note /x"), ("Note /x", ""));
     }
 }

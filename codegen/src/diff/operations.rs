@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     Components, MediaType, OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent,
-    ReferenceOr, RequestBody, Response, StatusCode,
+    ReferenceOr, RequestBody, Response,
 };
 
 use super::describe::{describe, unescape_pointer, SchemaView};
@@ -171,28 +171,26 @@ fn resolve<'a, T>(
     lookup: impl Fn(&'a Components, &str) -> Option<&'a ReferenceOr<T>>,
     api: &'a OpenAPI,
 ) -> Result<&'a T, &'a str> {
+    let first = match item {
+        ReferenceOr::Item(item) => return Ok(item),
+        ReferenceOr::Reference { reference } => reference,
+    };
     let prefix = format!("#/components/{section}/");
-    let mut current = item;
+    let mut reference = first;
     for _ in 0..MAX_REF_HOPS {
-        let reference = match current {
-            ReferenceOr::Item(item) => return Ok(item),
-            ReferenceOr::Reference { reference } => reference,
-        };
         let next = reference.strip_prefix(prefix.as_str()).and_then(|name| {
             api.components
                 .as_ref()
                 .and_then(|components| lookup(components, &unescape_pointer(name)))
         });
         match next {
-            Some(next) => current = next,
+            Some(ReferenceOr::Item(item)) => return Ok(item),
+            Some(ReferenceOr::Reference { reference: next }) => reference = next,
             None => return Err(reference),
         }
     }
-    match item {
-        ReferenceOr::Reference { reference } => Err(reference),
-        // Unreachable: an inline item returns on the first hop.
-        ReferenceOr::Item(item) => Ok(item),
-    }
+    // A chain this long is a cycle; name where it started.
+    Err(first)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -439,7 +437,7 @@ fn responses<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Responses<'a> {
     let codes = declared
         .responses
         .iter()
-        .map(|(code, response)| (code_text(code), response))
+        .map(|(code, response)| (code.to_string(), response))
         .chain(declared.default.iter().map(|r| ("default".to_owned(), r)));
     codes
         .map(|(code, response)| {
@@ -447,10 +445,6 @@ fn responses<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Responses<'a> {
             (code, resolved)
         })
         .collect()
-}
-
-fn code_text(code: &StatusCode) -> String {
-    code.to_string()
 }
 
 fn response_text(response: &Result<&Response, &str>) -> String {
