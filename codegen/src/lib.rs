@@ -7,6 +7,7 @@
 pub mod buildscript;
 pub mod correct;
 pub mod coverage;
+pub mod diff;
 pub mod generate;
 pub mod load;
 pub mod manifest;
