@@ -7,10 +7,19 @@ use psa_codegen::buildscript::{build_vendor, specs_dir, BuildInputs};
 use psa_codegen::vendor::Vendor;
 
 fn main() {
-    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo::rerun-if-env-changed={}", psa_codegen::manifest::SPECS_DIR_ENV);
-    let inputs = BuildInputs { specs_dir: specs_dir(&root), root, out_dir };
+    println!(
+        "cargo::rerun-if-env-changed={}",
+        psa_codegen::manifest::SPECS_DIR_ENV
+    );
+    let inputs = BuildInputs {
+        specs_dir: specs_dir(&root),
+        root,
+        out_dir,
+    };
     for vendor in Vendor::ALL {
         // A vendor split into module features is on when any of its modules is (`_connectwise`).
         if !feature_enabled(vendor.name()) && !feature_enabled(&format!("_{vendor}")) {

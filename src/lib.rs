@@ -3,12 +3,12 @@
 
 mod timestamp;
 
+#[cfg(feature = "autotask")]
+pub mod autotask;
 #[cfg(feature = "bms")]
 pub mod bms;
 #[cfg(feature = "_connectwise")]
 pub mod connectwise;
-#[cfg(feature = "autotask")]
-pub mod autotask;
 
 pub use timestamp::{Timestamp, TimestampError};
 

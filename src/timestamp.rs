@@ -52,13 +52,19 @@ impl Timestamp {
 
 impl From<DateTime<Utc>> for Timestamp {
     fn from(at: DateTime<Utc>) -> Self {
-        Timestamp { at: at.fixed_offset(), has_offset: true }
+        Timestamp {
+            at: at.fixed_offset(),
+            has_offset: true,
+        }
     }
 }
 
 impl From<DateTime<FixedOffset>> for Timestamp {
     fn from(at: DateTime<FixedOffset>) -> Self {
-        Timestamp { at, has_offset: true }
+        Timestamp {
+            at,
+            has_offset: true,
+        }
     }
 }
 
@@ -73,14 +79,24 @@ impl FromStr for Timestamp {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Ok(at) = DateTime::parse_from_rfc3339(s) {
-            return Ok(Timestamp { at, has_offset: true });
+            return Ok(Timestamp {
+                at,
+                has_offset: true,
+            });
         }
         let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
             .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN)));
+            .or_else(|_| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN))
+            });
         match naive {
-            Ok(naive) => Ok(Timestamp { at: naive.and_utc().fixed_offset(), has_offset: false }),
-            Err(_) => Err(TimestampError { value: s.to_owned() }),
+            Ok(naive) => Ok(Timestamp {
+                at: naive.and_utc().fixed_offset(),
+                has_offset: false,
+            }),
+            Err(_) => Err(TimestampError {
+                value: s.to_owned(),
+            }),
         }
     }
 }
@@ -90,7 +106,11 @@ impl fmt::Display for Timestamp {
         if self.has_offset {
             f.write_str(&self.at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
         } else {
-            write!(f, "{}", self.at.naive_local().format("%Y-%m-%dT%H:%M:%S%.f"))
+            write!(
+                f,
+                "{}",
+                self.at.naive_local().format("%Y-%m-%dT%H:%M:%S%.f")
+            )
         }
     }
 }
@@ -114,7 +134,13 @@ mod tests {
 
     #[test]
     fn accepted_shapes_round_trip() {
-        for s in ["2016-08-20T18:04:26Z", "2019-08-23T16:56:02.453Z", "2024-03-01T10:00:00+02:00", "2024-03-01T10:00:00", "2024-03-01T10:00:00.123"] {
+        for s in [
+            "2016-08-20T18:04:26Z",
+            "2019-08-23T16:56:02.453Z",
+            "2024-03-01T10:00:00+02:00",
+            "2024-03-01T10:00:00",
+            "2024-03-01T10:00:00.123",
+        ] {
             let t: Timestamp = s.parse().unwrap();
             assert_eq!(t.to_string(), s);
             let json = serde_json::to_string(&t).unwrap();

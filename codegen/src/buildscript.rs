@@ -42,23 +42,43 @@ pub struct BuildOutput {
 
 /// Generates `vendor` into `OUT_DIR`: `<vendor>.rs` (single module) or `<vendor>/<module>.rs` plus
 /// `<vendor>/types.rs` (split), and `<vendor>_spec.rs` with the document's identity.
-pub fn build_vendor(inputs: &BuildInputs, vendor: Vendor, want_module: &dyn Fn(&str) -> bool) -> Result<BuildOutput, BuildError> {
+pub fn build_vendor(
+    inputs: &BuildInputs,
+    vendor: Vendor,
+    want_module: &dyn Fn(&str) -> bool,
+) -> Result<BuildOutput, BuildError> {
     let fail = |message: String| BuildError { vendor, message };
     let manifest_path = inputs.root.join("specs/manifest.toml");
     let manifest = Manifest::load(&manifest_path).map_err(|e| fail(e.to_string()))?;
-    let entry = manifest.primary(vendor).ok_or_else(|| fail(format!("no primary document for {vendor} in the manifest")))?;
+    let entry = manifest
+        .primary(vendor)
+        .ok_or_else(|| fail(format!("no primary document for {vendor} in the manifest")))?;
     let corrections_dir = inputs.root.join("specs/corrections");
-    let corrections = Corrections::load(&corrections_dir, vendor).map_err(|e| fail(e.to_string()))?;
-    let prepared = prepare(entry, &inputs.specs_dir, &corrections, Pinning::Enforce).map_err(|e| fail(e.to_string()))?;
-    let rendered = render::render(&prepared, &corrections, want_module).map_err(|e| fail(e.to_string()))?;
-    let written = write(inputs, vendor, &corrections, &prepared, &rendered).map_err(|e| fail(e.to_string()))?;
+    let corrections =
+        Corrections::load(&corrections_dir, vendor).map_err(|e| fail(e.to_string()))?;
+    let prepared = prepare(entry, &inputs.specs_dir, &corrections, Pinning::Enforce)
+        .map_err(|e| fail(e.to_string()))?;
+    let rendered =
+        render::render(&prepared, &corrections, want_module).map_err(|e| fail(e.to_string()))?;
+    let written = write(inputs, vendor, &corrections, &prepared, &rendered)
+        .map_err(|e| fail(e.to_string()))?;
     Ok(BuildOutput {
         written,
-        inputs: vec![manifest_path, corrections_dir.join(format!("{vendor}.toml")), prepared.path.clone()],
+        inputs: vec![
+            manifest_path,
+            corrections_dir.join(format!("{vendor}.toml")),
+            prepared.path.clone(),
+        ],
     })
 }
 
-fn write(inputs: &BuildInputs, vendor: Vendor, corrections: &Corrections, prepared: &Prepared, rendered: &Rendered) -> std::io::Result<Vec<PathBuf>> {
+fn write(
+    inputs: &BuildInputs,
+    vendor: Vendor,
+    corrections: &Corrections,
+    prepared: &Prepared,
+    rendered: &Rendered,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let mut put = |path: PathBuf, text: &str| -> std::io::Result<()> {
         if let Some(parent) = path.parent() {
@@ -79,11 +99,20 @@ fn write(inputs: &BuildInputs, vendor: Vendor, corrections: &Corrections, prepar
         }
         ModuleSplit::FirstPathSegment => {
             for f in &rendered.files {
-                put(inputs.out_dir.join(vendor.name()).join(format!("{}.rs", f.module)), &f.source)?;
+                put(
+                    inputs
+                        .out_dir
+                        .join(vendor.name())
+                        .join(format!("{}.rs", f.module)),
+                    &f.source,
+                )?;
             }
         }
     }
-    put(inputs.out_dir.join(format!("{vendor}_spec.rs")), &spec_info(prepared))?;
+    put(
+        inputs.out_dir.join(format!("{vendor}_spec.rs")),
+        &spec_info(prepared),
+    )?;
     Ok(written)
 }
 

@@ -49,16 +49,26 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
 
 /// Runs `f`, turning a panic into its message without printing a backtrace.
 fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let location = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
     let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    let seen = location.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if let (Ok(mut slot), Some(l)) = (seen.lock(), info.location()) {
+            *slot = Some(format!("{}:{}", l.file(), l.line()));
+        }
+    }));
     let result = catch_unwind(AssertUnwindSafe(f));
     std::panic::set_hook(previous);
     result.map_err(|payload| {
-        payload
+        let message = payload
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "unknown panic".into())
+            .unwrap_or_else(|| "unknown panic".into());
+        match location.lock().ok().and_then(|l| l.clone()) {
+            Some(at) => format!("{message} at {at}"),
+            None => message,
+        }
     })
 }
 

@@ -15,9 +15,11 @@ pub mod multipart;
 pub mod postprocess;
 pub mod render;
 pub mod split;
+pub mod surface;
 pub mod swagger2;
 pub mod validate;
 pub mod vendor;
+pub mod workspace;
 
 use std::path::{Path, PathBuf};
 

@@ -32,7 +32,11 @@ pub type ModuleFilter<'a> = &'a dyn Fn(&str) -> bool;
 
 /// Generates the vendor's code. For split vendors, only modules accepted by `want` are generated (the shared
 /// types always are).
-pub fn render(prepared: &Prepared, corrections: &Corrections, want: ModuleFilter<'_>) -> Result<Rendered, GenerateError> {
+pub fn render(
+    prepared: &Prepared,
+    corrections: &Corrections,
+    want: ModuleFilter<'_>,
+) -> Result<Rendered, GenerateError> {
     let header = header(prepared);
     let mut report = PostprocessReport::default();
     let mut files = Vec::new();
@@ -43,14 +47,18 @@ pub fn render(prepared: &Prepared, corrections: &Corrections, want: ModuleFilter
         }
         ModuleSplit::FirstPathSegment => {
             let types_spec = split::types_spec(&prepared.spec);
-            let mut types_file = syn::parse2(generate::progenitor_tokens(&types_spec, Style::Positional)?)
-                .map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+            let mut types_file =
+                syn::parse2(generate::progenitor_tokens(&types_spec, Style::Positional)?)
+                    .map_err(|e| GenerateError::Unparsable(e.to_string()))?;
             keep_only_types(&mut types_file);
             let r = postprocess::apply(&mut types_file, &prepared.report.wire_aliases);
             report.add(&r);
             let shared = split::type_names(&types_file);
             files.push(finish("types".into(), types_file, &header));
-            for module in split::modules(&prepared.spec).into_keys().filter(|m| want(m)) {
+            for module in split::modules(&prepared.spec)
+                .into_keys()
+                .filter(|m| want(m))
+            {
                 let spec = split::module_spec(&prepared.spec, &module);
                 let mut file = generate_module(&spec, &prepared.report.wire_aliases, &mut report)?;
                 split::dedupe_types(&mut file, &shared);
@@ -58,18 +66,31 @@ pub fn render(prepared: &Prepared, corrections: &Corrections, want: ModuleFilter
             }
         }
     }
-    Ok(Rendered { files, postprocess: report })
+    Ok(Rendered {
+        files,
+        postprocess: report,
+    })
 }
 
-fn generate_module(spec: &openapiv3::OpenAPI, aliases: &crate::correct::WireAliases, report: &mut PostprocessReport) -> Result<syn::File, GenerateError> {
+fn generate_module(
+    spec: &openapiv3::OpenAPI,
+    aliases: &crate::correct::WireAliases,
+    report: &mut PostprocessReport,
+) -> Result<syn::File, GenerateError> {
     let mut spec = spec.clone();
     let uploads = multipart::extract(&mut spec);
     let mut tokens = generate::progenitor_tokens(&spec, Style::Builder)?;
     let problems_to_error = |p: Vec<crate::validate::Problem>| {
-        GenerateError::Progenitor(p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        GenerateError::Progenitor(
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     };
     tokens.extend(multipart::emit(&uploads).map_err(problems_to_error)?);
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     let r = postprocess::apply(&mut file, aliases);
     report.add(&r);
     Ok(file)
@@ -77,12 +98,17 @@ fn generate_module(spec: &openapiv3::OpenAPI, aliases: &crate::correct::WireAlia
 
 /// From a types-only generation, keeps the `types` module and nothing else (its client is empty).
 fn keep_only_types(file: &mut syn::File) {
-    file.items.retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    file.items
+        .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
 }
 
 fn finish(module: String, file: syn::File, header: &str) -> RenderedFile {
     let source = format!("{header}{}", prettyplease::unparse(&file));
-    RenderedFile { module, file, source }
+    RenderedFile {
+        module,
+        file,
+        source,
+    }
 }
 
 fn header(prepared: &Prepared) -> String {
@@ -95,5 +121,9 @@ fn header(prepared: &Prepared) -> String {
 
 /// Names of all model types generated for a vendor (shared and per-module).
 pub fn all_type_names(rendered: &Rendered) -> BTreeSet<String> {
-    rendered.files.iter().flat_map(|f| split::type_names(&f.file)).collect()
+    rendered
+        .files
+        .iter()
+        .flat_map(|f| split::type_names(&f.file))
+        .collect()
 }

@@ -43,7 +43,9 @@ pub fn types_spec(spec: &OpenAPI) -> OpenAPI {
 
 /// Drops component schemas that no operation reaches.
 fn retain_reachable_schemas(spec: &mut OpenAPI) {
-    let Some(components) = spec.components.as_mut() else { return };
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
     let paths = serde_json::to_value(&spec.paths).unwrap_or_default();
     let schemas = serde_json::to_value(&components.schemas).unwrap_or_default();
     let mut pending = Vec::new();
@@ -86,17 +88,29 @@ pub fn dedupe_types(file: &mut syn::File, shared: &BTreeSet<String>) {
         if m.ident != "types" {
             continue;
         }
-        let Some((_, items)) = &mut m.content else { continue };
-        let local: BTreeSet<String> = items.iter().filter_map(item_name).filter(|n| !shared.contains(n)).collect();
+        let Some((_, items)) = &mut m.content else {
+            continue;
+        };
+        let local: BTreeSet<String> = items
+            .iter()
+            .filter_map(item_name)
+            .filter(|n| !shared.contains(n))
+            .collect();
         items.retain(|item| match item {
             syn::Item::Impl(i) => {
                 let idents = idents_in(&quote::quote!(#i).to_string());
-                !idents.iter().any(|i| shared.contains(i)) || idents.iter().any(|i| local.contains(i))
+                !idents.iter().any(|i| shared.contains(i))
+                    || idents.iter().any(|i| local.contains(i))
             }
             syn::Item::Mod(_) | syn::Item::Use(_) => true,
             other => item_name(other).is_none_or(|n| !shared.contains(&n)),
         });
-        items.insert(0, syn::parse_quote!(pub use super::super::types::*;));
+        items.insert(
+            0,
+            syn::parse_quote!(
+                pub use super::super::types::*;
+            ),
+        );
     }
 }
 
@@ -125,7 +139,10 @@ fn item_name(item: &syn::Item) -> Option<String> {
 }
 
 fn idents_in(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -157,6 +174,9 @@ mod tests {
         assert!(!out.contains("pub struct Ticket"), "{out}");
         assert!(!out.contains("impl From<&Ticket>"), "{out}");
         assert!(out.contains("pub enum GetTicketsOrder"), "{out}");
-        assert!(out.contains("impl std::fmt::Display for GetTicketsOrder"), "{out}");
+        assert!(
+            out.contains("impl std::fmt::Display for GetTicketsOrder"),
+            "{out}"
+        );
     }
 }

@@ -3,7 +3,13 @@
 //!
 //! Responses use the real envelopes: queries return `{items, pageDetails}`, gets `{item}`, writes `{itemId}`.
 
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic, rustdoc::all)]
+#[allow(
+    missing_docs,
+    unused_imports,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all
+)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/autotask.rs"));
 }

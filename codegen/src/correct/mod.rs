@@ -6,10 +6,11 @@
 //! identifiers, duplicate ids, broken path templates — are things a typed OpenAPI model cannot even hold.
 
 mod casing;
-pub(crate) mod content_types;
+pub mod content_types;
 mod credential_headers;
 mod envelopes;
 mod lenient_responses;
+mod object_params;
 mod operation_ids;
 mod path_templates;
 mod property_collisions;
@@ -68,6 +69,11 @@ pub enum CorrectError {
 
 /// The passes, in the order they run, with the vendor reality each one encodes.
 pub const PASSES: &[(&str, &str)] = &[
+    (
+        "object-params",
+        "ConnectWise declares object-typed query (and route-less path) parameters that ASP.NET binds property by \
+         property from the query string (`GET /system/audittrail?type=…&id=…`).",
+    ),
     (
         "path-templates",
         "Route constraints leak into templates (`{memberIdentifier:regex(...`) and some operations declare path \
@@ -135,6 +141,7 @@ pub fn correct(
         report.passes.push(PassOutcome { name, changes })
     };
 
+    run("object-params", object_params::apply(doc)?);
     run("path-templates", path_templates::apply(doc)?);
     run("operation-ids", operation_ids::apply(doc)?);
     run(
