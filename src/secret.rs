@@ -105,7 +105,9 @@ mod tests {
 
     #[test]
     fn header_value_is_sensitive_and_errors_hide_the_value() {
-        let value = Secret::new("token-123").header_value().expect("valid header");
+        let value = Secret::new("token-123")
+            .header_value()
+            .expect("valid header");
         assert!(value.is_sensitive());
         assert!(!format!("{value:?}").contains("token-123"));
 

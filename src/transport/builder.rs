@@ -114,7 +114,9 @@ impl TransportBuilder {
         }
         if let Some(budget) = self.budget {
             if budget.limit() == 0 || budget.window().is_zero() {
-                return Err(config("a request budget needs a limit and a window above 0"));
+                return Err(config(
+                    "a request budget needs a limit and a window above 0",
+                ));
             }
         }
         let client = reqwest::Client::builder()
@@ -135,7 +137,9 @@ impl TransportBuilder {
                 self.endpoint_concurrency,
                 self.endpoint_overrides,
             )),
-            budget: self.budget.map(|budget| Arc::new(BudgetTracker::new(budget))),
+            budget: self
+                .budget
+                .map(|budget| Arc::new(BudgetTracker::new(budget))),
             clock: self.clock,
             rng: Arc::new(Mutex::new(rng)),
         })

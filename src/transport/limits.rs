@@ -94,7 +94,11 @@ impl ConcurrencyLimiter {
     pub(crate) async fn acquire(&self, key: &str) -> OwnedSemaphorePermit {
         let semaphore = {
             let mut map = lock(&self.semaphores);
-            let limit = self.overrides.get(key).copied().unwrap_or(self.default_limit);
+            let limit = self
+                .overrides
+                .get(key)
+                .copied()
+                .unwrap_or(self.default_limit);
             Arc::clone(
                 map.entry(key.to_owned())
                     .or_insert_with(|| Arc::new(Semaphore::new(limit))),
@@ -161,7 +165,10 @@ impl BudgetTracker {
                     })
                 }
                 WhenExhausted::Wait => {
-                    tracing::info!(wait_ms = wait.as_millis(), "request budget used up; waiting");
+                    tracing::info!(
+                        wait_ms = wait.as_millis(),
+                        "request budget used up; waiting"
+                    );
                     clock.sleep(wait).await;
                 }
             }
@@ -195,7 +202,10 @@ mod tests {
         tracker.take(&clock, &op()).await.expect("slot 1");
         clock.advance(Duration::from_secs(3));
         tracker.take(&clock, &op()).await.expect("slot 2");
-        tracker.take(&clock, &op()).await.expect("slot 3 after waiting");
+        tracker
+            .take(&clock, &op())
+            .await
+            .expect("slot 3 after waiting");
         // The first request was 3 s ago, so it leaves the window in 7 s.
         assert_eq!(clock.sleeps(), [Duration::from_secs(7)]);
     }

@@ -72,7 +72,9 @@ impl RetryPolicy {
     /// spreads callers that failed together, but never retries much sooner
     /// than planned.
     pub fn backoff(&self, retry: u32, sample: f64) -> Duration {
-        let factor = 2u32.checked_pow(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 2u32
+            .checked_pow(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let capped = self
             .initial_backoff
             .saturating_mul(factor)
@@ -304,11 +306,17 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         let secs = HeaderValue::from_static(" 17 ");
-        assert_eq!(parse_retry_after(&secs, now()), Some(Duration::from_secs(17)));
+        assert_eq!(
+            parse_retry_after(&secs, now()),
+            Some(Duration::from_secs(17))
+        );
 
         let date = httpdate::fmt_http_date(now() + Duration::from_secs(42));
         let date = HeaderValue::from_str(&date).expect("ascii date");
-        assert_eq!(parse_retry_after(&date, now()), Some(Duration::from_secs(42)));
+        assert_eq!(
+            parse_retry_after(&date, now()),
+            Some(Duration::from_secs(42))
+        );
 
         let past = HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(parse_retry_after(&past, now()), Some(Duration::ZERO));
@@ -359,7 +367,10 @@ mod tests {
         ] {
             for method in [Method::POST, Method::PATCH] {
                 let decision = p.decide(&method, &outcome, 1, now(), 0.0);
-                assert!(matches!(decision, Decision::GiveUp(_)), "{method} {outcome:?}");
+                assert!(
+                    matches!(decision, Decision::GiveUp(_)),
+                    "{method} {outcome:?}"
+                );
             }
         }
     }
@@ -367,7 +378,13 @@ mod tests {
     #[test]
     fn idempotent_methods_retry_transient_failures_only() {
         let p = policy();
-        for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD, Method::OPTIONS] {
+        for method in [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::HEAD,
+            Method::OPTIONS,
+        ] {
             for outcome in [
                 status(500, None),
                 status(503, None),
@@ -375,7 +392,11 @@ mod tests {
                 AttemptOutcome::TimedOut,
             ] {
                 let decision = p.decide(&method, &outcome, 2, now(), 0.0);
-                assert_eq!(decision, Decision::Retry(Duration::from_secs(2)), "{method}");
+                assert_eq!(
+                    decision,
+                    Decision::Retry(Duration::from_secs(2)),
+                    "{method}"
+                );
             }
             for outcome in [
                 status(200, None),
@@ -412,6 +433,12 @@ mod tests {
         let decision = p.decide(&Method::GET, &status(503, None), 5, now(), 0.0);
         assert_eq!(decision, Decision::GiveUp("no attempts left"));
         assert_eq!(RetryPolicy::no_retries().max_attempts(), 1);
-        assert_eq!(RetryPolicy::builder().max_attempts(0).build().max_attempts(), 1);
+        assert_eq!(
+            RetryPolicy::builder()
+                .max_attempts(0)
+                .build()
+                .max_attempts(),
+            1
+        );
     }
 }
