@@ -357,3 +357,52 @@ async fn streaming_bodies_are_sent_once() {
     assert_eq!(received(&server).await, 1);
     assert!(clock.sleeps().is_empty());
 }
+
+/// A transport whose per-attempt timeout is short; reqwest's timer runs
+/// in real time, so this costs about 100 ms.
+fn quick_timeout_transport() -> psa_clients::transport::Transport {
+    psa_clients::transport::Transport::builder()
+        .retry_policy(exact_policy(3))
+        .clock(std::sync::Arc::new(
+            psa_clients::transport::ManualClock::new(start_time()),
+        ))
+        .timeout(Duration::from_millis(100))
+        .build()
+        .expect("config")
+}
+
+#[tokio::test]
+async fn post_timeout_is_not_retried() {
+    let server = RawServer::start(vec![Action::Hold(Duration::from_millis(500))]).await;
+    let transport = quick_timeout_transport();
+
+    let request = transport.client().post(server.url("/Tickets")).body("{}");
+    let err = transport
+        .execute(
+            request.build().expect("request"),
+            op(Method::POST, "/Tickets"),
+        )
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn get_timeout_is_retried() {
+    let server = RawServer::start(vec![Action::Hold(Duration::from_millis(500)), Action::Ok]).await;
+    let transport = quick_timeout_transport();
+
+    let request = transport.client().get(server.url("/Tickets"));
+    let response = transport
+        .execute(
+            request.build().expect("request"),
+            op(Method::GET, "/Tickets"),
+        )
+        .await
+        .expect("second attempt answers at once");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(server.requests(), 2);
+}

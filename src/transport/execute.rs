@@ -50,6 +50,10 @@ impl Transport {
     /// into bytes or an [`Error`]. A request whose body is a stream cannot
     /// be copied and is sent once.
     ///
+    /// The endpoint's concurrency slot is held until the response headers
+    /// arrive (the vendors count a request while they process it), not
+    /// while the caller reads the body.
+    ///
     /// # Errors
     /// [`Error::Transport`] / [`Error::Timeout`] when no response arrived
     /// and no retry was allowed, [`Error::RateLimited`] when the request
@@ -87,13 +91,12 @@ impl Transport {
 
     async fn run(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         op: &OperationMeta,
     ) -> Result<reqwest::Response, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         let method = request.method().clone();
-        let mut request = request;
         let mut attempt = 0;
         loop {
             attempt += 1;
