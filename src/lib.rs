@@ -1,7 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod error;
+pub mod secret;
 mod timestamp;
+pub mod transport;
 
 #[cfg(feature = "autotask")]
 pub mod autotask;
@@ -10,6 +13,7 @@ pub mod bms;
 #[cfg(feature = "_connectwise")]
 pub mod connectwise;
 
+pub use error::Error;
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Identity of the vendor document a client module was generated from (see each vendor's `SPEC`).

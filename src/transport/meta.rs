@@ -1,0 +1,84 @@
+//! What a call is, independent of its URL: used for limits, logs and errors.
+
+use std::fmt;
+
+use reqwest::Method;
+
+/// The PSA product a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vendor {
+    /// ConnectWise PSA (Manage).
+    ConnectWise,
+    /// Datto Autotask PSA.
+    Autotask,
+    /// Kaseya BMS.
+    KaseyaBms,
+}
+
+impl Vendor {
+    /// A short lowercase name for logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectWise => "connectwise",
+            Self::Autotask => "autotask",
+            Self::KaseyaBms => "kaseya_bms",
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Describes one API operation. Generated clients have one per operation;
+/// all strings are static so building one costs nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationMeta {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The OpenAPI `operationId`.
+    pub operation_id: &'static str,
+    /// The HTTP method as documented.
+    pub method: Method,
+    /// The path template, e.g. `/v1.0/Tickets/{id}`. Logged instead of the
+    /// real URL, which may carry ids or query values users consider private.
+    pub path_template: &'static str,
+    /// Key for the per-endpoint concurrency limit when it should differ from
+    /// the path template, e.g. Autotask's entity name (`Tickets`) so that
+    /// `/Tickets/{id}` and `/Tickets/query` share one limit.
+    pub limit_key: Option<&'static str>,
+}
+
+impl OperationMeta {
+    /// Describes an operation; the concurrency key is the path template.
+    pub fn new(
+        vendor: Vendor,
+        operation_id: &'static str,
+        method: Method,
+        path_template: &'static str,
+    ) -> Self {
+        Self {
+            vendor,
+            operation_id,
+            method,
+            path_template,
+            limit_key: None,
+        }
+    }
+
+    /// Uses `key` instead of the path template for the concurrency limit.
+    #[must_use]
+    pub fn with_limit_key(mut self, key: &'static str) -> Self {
+        self.limit_key = Some(key);
+        self
+    }
+
+    /// The key the per-endpoint concurrency limit is counted under.
+    pub fn limit_key(&self) -> &'static str {
+        self.limit_key.unwrap_or(self.path_template)
+    }
+}
