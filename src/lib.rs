@@ -1,1 +1,7 @@
 //! psa-clients
+
+#[cfg(feature = "connectwise")]
+pub mod connectwise;
+
+#[cfg(feature = "autotask")]
+pub mod autotask;
