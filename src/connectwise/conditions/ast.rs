@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DurationRound, TimeDelta};
+use chrono::Timelike;
 
 use super::value::Value;
 
@@ -245,11 +245,10 @@ fn normalize_group(members: &[Condition], is_and: bool) -> Condition {
 
 fn normalize_value(v: &Value) -> Value {
     match v {
-        Value::DateTime(dt) => Value::DateTime(
-            // Truncation to a whole second cannot overflow for any
-            // representable date-time; keep the value if it somehow does.
-            dt.duration_trunc(TimeDelta::seconds(1)).unwrap_or(*dt),
-        ),
+        // Clearing the nanoseconds (rather than `duration_trunc`, which
+        // works in i64 nanoseconds and fails after 2262) matches what the
+        // renderer writes for every year it accepts.
+        Value::DateTime(dt) => Value::DateTime(dt.with_nanosecond(0).unwrap_or(*dt)),
         Value::List(items) => Value::List(items.iter().map(normalize_value).collect()),
         other => other.clone(),
     }

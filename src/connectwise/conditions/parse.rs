@@ -17,7 +17,7 @@
 //! Strings accept the escapes `\"` and `\\` so that text rendered with
 //! [`StringEscaping::Backslash`](super::StringEscaping::Backslash) reads back.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::ast::{Comparison, Condition, Operator};
 use super::error::{ParseError, ParseErrorKind};
@@ -376,6 +376,11 @@ impl<'a> Parser<'a> {
                     .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
             })
             .map_err(|_| ParseError::new(start + 1, ParseErrorKind::InvalidDateTime))?;
+        // An offset can carry a date past year 9999 (or before 0000) in
+        // UTC, which could not be rendered back.
+        if !(0..=9999).contains(&parsed.year()) {
+            return Err(ParseError::new(start + 1, ParseErrorKind::InvalidDateTime));
+        }
         self.pos += 1 + close + 1;
         Ok(Value::DateTime(parsed))
     }
@@ -509,6 +514,11 @@ mod tests {
             ("a = 12ab", 4, ParseErrorKind::InvalidNumber),
             ("a = [yesterday]", 5, ParseErrorKind::InvalidDateTime),
             ("a = [2016-01-01", 4, ParseErrorKind::InvalidDateTime),
+            (
+                "a = [9999-12-31T23:00:00-05:00]",
+                5,
+                ParseErrorKind::InvalidDateTime,
+            ),
             ("a/ = 1", 0, ParseErrorKind::InvalidField),
             ("and = 1", 0, ParseErrorKind::InvalidField),
             (
