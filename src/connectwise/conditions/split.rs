@@ -128,8 +128,12 @@ pub fn split_in_list(
             write_value(&mut s, v, escaping).map(|()| url_encoded_len(&s))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let one = rebuild(vec![items[0].clone()]).render_with(escaping)?;
-    let overhead = url_encoded_len(&one) - item_lens[0];
+    // Rendering succeeded above, so the list is not empty; stay defensive.
+    let (Some(first), Some(&first_len)) = (items.first(), item_lens.first()) else {
+        return Err(ConditionError::EmptyList { op: Operator::In });
+    };
+    let one = rebuild(vec![first.clone()]).render_with(escaping)?;
+    let overhead = url_encoded_len(&one).saturating_sub(first_len);
     let sep = url_encoded_len(", ");
 
     let mut parts = Vec::new();
