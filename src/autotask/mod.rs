@@ -2,6 +2,10 @@
 //! corrected; see `specs/corrections/autotask.toml`).
 //!
 //! Responses use the real envelopes: queries return `{items, pageDetails}`, gets `{item}`, writes `{itemId}`.
+//!
+//! [`filter`] builds the JSON bodies of `POST /V1.0/{Entity}/query` and `…/query/count`.
+
+pub mod filter;
 
 #[allow(
     missing_docs,

@@ -4,6 +4,11 @@
 //! The API is split into one module per area (`service`, `company`, `finance`, …), each behind a cargo feature
 //! of the same name (`connectwise-service`, …), so an integration compiles only what it calls. The model types
 //! are shared by all modules and live in [`types`].
+//!
+//! [`conditions`] builds and parses the query-string filter language of the `conditions`, `childConditions`,
+//! `customFieldConditions`, `orderBy` and `fields` parameters.
+
+pub mod conditions;
 
 #[allow(
     missing_docs,

@@ -1,0 +1,417 @@
+//! Rendering a [`Condition`] to ConnectWise's text syntax, and string escaping.
+//!
+//! # Escaping rule
+//!
+//! What ConnectWise documents: string values go in double quotes, date-times
+//! in square brackets, `in` lists in parentheses separated by commas, and
+//! `like` uses `*` as a wildcard. What it does not document is any way to
+//! put a `"` inside a quoted string, nor whether `\` is an escape character.
+//!
+//! So the default, [`StringEscaping::Strict`], only emits strings whose
+//! meaning does not depend on that unknown: it refuses `"`, `\` and NUL with
+//! [`ConditionError::UnrepresentableChar`]. Everything else — brackets,
+//! parentheses, `AND`/`OR`, `*` in non-`like` values, newlines, any Unicode —
+//! is inert between double quotes and is emitted as is (the transport
+//! percent-encodes it).
+//!
+//! [`StringEscaping::Backslash`] is for callers who have confirmed that their
+//! server reads `\"` and `\\` as escapes; it writes those and still refuses
+//! NUL. Under either setting a value can never end its string early, so a
+//! rendered `field = value` is always exactly one comparison.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::ast::{Comparison, Condition, Operator};
+use super::error::ConditionError;
+use super::field::validate_field_path;
+use super::value::Value;
+
+/// How string values are written between double quotes.
+///
+/// ```
+/// use psa_clients::connectwise::conditions::{field, StringEscaping};
+///
+/// let c = field("summary").eq(r#"say "hi""#);
+/// assert!(c.render().is_err());
+/// assert_eq!(
+///     c.render_with(StringEscaping::Backslash).unwrap(),
+///     r#"summary = "say \"hi\"""#
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum StringEscaping {
+    /// Refuse `"`, `\` and NUL, whose handling ConnectWise does not document.
+    #[default]
+    Strict,
+    /// Write `"` as `\"` and `\` as `\\`; refuse NUL.
+    Backslash,
+}
+
+impl Condition {
+    /// Renders with [`StringEscaping::Strict`].
+    ///
+    /// Parentheses are added only where needed: `AND` binds tighter than
+    /// `OR`, so an `OR` group inside an `AND` is parenthesised and nothing
+    /// else is, except that `NOT` always takes a parenthesised group.
+    ///
+    /// ```
+    /// use psa_clients::connectwise::conditions::{field, Condition};
+    ///
+    /// let c = Condition::all([
+    ///     field("a").eq(1).or(field("b").eq(2)),
+    ///     !field("c").eq(3),
+    /// ]);
+    /// assert_eq!(c.render().unwrap(), "(a = 1 OR b = 2) AND NOT (c = 3)");
+    /// ```
+    pub fn render(&self) -> Result<String, ConditionError> {
+        self.render_with(StringEscaping::Strict)
+    }
+
+    /// Renders with the given string escaping; see [`Condition::render`].
+    pub fn render_with(&self, escaping: StringEscaping) -> Result<String, ConditionError> {
+        let mut out = String::new();
+        write_condition(&mut out, &self.normalize(), escaping, Context::Top)?;
+        Ok(out)
+    }
+}
+
+/// Where a node sits, which decides whether it needs parentheses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Top,
+    InAnd,
+    InOr,
+    InNot,
+}
+
+fn write_condition(
+    out: &mut String,
+    c: &Condition,
+    escaping: StringEscaping,
+    ctx: Context,
+) -> Result<(), ConditionError> {
+    match c {
+        Condition::Compare(cmp) => write_comparison(out, cmp, escaping),
+        Condition::Not(inner) => {
+            out.push_str("NOT (");
+            write_condition(out, inner, escaping, Context::InNot)?;
+            out.push(')');
+            Ok(())
+        }
+        Condition::And(members) => {
+            // After normalisation an empty AND can only be at the top, in an
+            // OR or under NOT, where "always true" has no syntax.
+            if members.is_empty() {
+                return Err(ConditionError::EmptyGroup { kind: "AND" });
+            }
+            write_members(out, members, " AND ", escaping, Context::InAnd)
+        }
+        Condition::Or(members) => {
+            if members.is_empty() {
+                return Err(ConditionError::EmptyGroup { kind: "OR" });
+            }
+            let parens = ctx == Context::InAnd;
+            if parens {
+                out.push('(');
+            }
+            write_members(out, members, " OR ", escaping, Context::InOr)?;
+            if parens {
+                out.push(')');
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_members(
+    out: &mut String,
+    members: &[Condition],
+    sep: &str,
+    escaping: StringEscaping,
+    ctx: Context,
+) -> Result<(), ConditionError> {
+    for (i, m) in members.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        write_condition(out, m, escaping, ctx)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write_comparison(
+    out: &mut String,
+    cmp: &Comparison,
+    escaping: StringEscaping,
+) -> Result<(), ConditionError> {
+    validate_field_path(&cmp.field)?;
+    check_value_fits(cmp.op, &cmp.value)?;
+    out.push_str(&cmp.field);
+    out.push(' ');
+    out.push_str(cmp.op.as_str());
+    out.push(' ');
+    write_value(out, &cmp.value, escaping)
+}
+
+fn check_value_fits(op: Operator, value: &Value) -> Result<(), ConditionError> {
+    let mismatch = || ConditionError::OperatorValueMismatch {
+        op,
+        found: value.kind(),
+    };
+    match op {
+        Operator::In | Operator::NotIn => match value {
+            Value::List(items) if items.is_empty() => Err(ConditionError::EmptyList { op }),
+            Value::List(items) => match items.iter().find(|v| !v.is_scalar()) {
+                Some(bad) => Err(ConditionError::OperatorValueMismatch {
+                    op,
+                    found: bad.kind(),
+                }),
+                None => Ok(()),
+            },
+            _ => Err(mismatch()),
+        },
+        Operator::Like | Operator::NotLike => match value {
+            Value::Pattern(_) => Ok(()),
+            _ => Err(mismatch()),
+        },
+        _ if value.is_scalar() => Ok(()),
+        _ => Err(mismatch()),
+    }
+}
+
+pub(crate) fn write_value(
+    out: &mut String,
+    value: &Value,
+    escaping: StringEscaping,
+) -> Result<(), ConditionError> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Decimal(d) => out.push_str(d.as_str()),
+        Value::String(s) => write_quoted(out, s, escaping)?,
+        Value::Pattern(p) => write_quoted(out, &p.to_pattern_text()?, escaping)?,
+        Value::DateTime(dt) => write_datetime(out, dt)?,
+        Value::List(items) => {
+            out.push('(');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_value(out, item, escaping)?;
+            }
+            out.push(')');
+        }
+    }
+    Ok(())
+}
+
+fn write_datetime(out: &mut String, dt: &DateTime<Utc>) -> Result<(), ConditionError> {
+    // chrono prints years outside 0..=9999 with a sign or extra digits,
+    // which is not the ISO form the server expects.
+    if !(0..=9999).contains(&dt.year()) {
+        return Err(ConditionError::DateTimeOutOfRange {
+            value: dt.to_rfc3339(),
+        });
+    }
+    let _ = write!(out, "[{}]", dt.format("%Y-%m-%dT%H:%M:%SZ"));
+    Ok(())
+}
+
+/// Writes `s` in double quotes under `escaping`.
+///
+/// ```
+/// use psa_clients::connectwise::conditions::{quote_string, StringEscaping};
+///
+/// assert_eq!(quote_string("a ) OR (b", StringEscaping::Strict).unwrap(), "\"a ) OR (b\"");
+/// assert!(quote_string("a\"b", StringEscaping::Strict).is_err());
+/// assert_eq!(quote_string("a\\b", StringEscaping::Backslash).unwrap(), r#""a\\b""#);
+/// ```
+pub fn quote_string(s: &str, escaping: StringEscaping) -> Result<String, ConditionError> {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_quoted(&mut out, s, escaping)?;
+    Ok(out)
+}
+
+fn write_quoted(out: &mut String, s: &str, escaping: StringEscaping) -> Result<(), ConditionError> {
+    out.push('"');
+    for (offset, ch) in s.char_indices() {
+        match (ch, escaping) {
+            // NUL ends strings in too many back ends to be trusted.
+            ('\0', _) | ('"' | '\\', StringEscaping::Strict) => {
+                return Err(ConditionError::UnrepresentableChar { ch, offset });
+            }
+            ('"' | '\\', StringEscaping::Backslash) => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.push('"');
+    Ok(())
+}
+
+/// The length of `s` once percent-encoded for a URL query string, counting
+/// every byte other than ASCII letters, digits and `-._~` as three (`%XX`).
+///
+/// This is an upper bound for the encoders in common use (some leave more
+/// characters alone, or write a space as `+`), so a condition that fits by
+/// this measure fits on the wire.
+///
+/// ```
+/// use psa_clients::connectwise::conditions::url_encoded_len;
+///
+/// assert_eq!(url_encoded_len("id = 1"), 12);
+/// assert_eq!(url_encoded_len("é"), 6);
+/// ```
+pub fn url_encoded_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                1
+            } else {
+                3
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{field, Decimal, LikePattern};
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn renders_every_value_kind() {
+        let dt = Utc.with_ymd_and_hms(2016, 8, 20, 18, 4, 26).unwrap();
+        let cases: Vec<(Condition, &str)> = vec![
+            (field("a").is_null(), "a = null"),
+            (field("a").is_not_null(), "a != null"),
+            (field("a").eq(true), "a = true"),
+            (field("a").lt(-5), "a < -5"),
+            (field("a").le(Decimal::new("1.50").unwrap()), "a <= 1.50"),
+            (field("a").gt(dt), "a > [2016-08-20T18:04:26Z]"),
+            (field("a").contains("x"), "a contains \"x\""),
+            (field("a").not_contains("x"), "a not contains \"x\""),
+            (field("a").starts_with("x"), "a like \"x*\""),
+            (
+                field("a").not_like(LikePattern::ends_with("x")),
+                "a not like \"*x\"",
+            ),
+            (field("a").is_in(["x", "y"]), "a in (\"x\", \"y\")"),
+            (field("a").not_in([1]), "a not in (1)"),
+        ];
+        for (c, want) in cases {
+            assert_eq!(c.render().unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn parenthesises_only_by_precedence() {
+        let (a, b, c, d) = (
+            field("a").eq(1),
+            field("b").eq(2),
+            field("c").eq(3),
+            field("d").eq(4),
+        );
+        let or_in_and = Condition::all([a.clone().or(b.clone()), c.clone().or(d.clone())]);
+        assert_eq!(
+            or_in_and.render().unwrap(),
+            "(a = 1 OR b = 2) AND (c = 3 OR d = 4)"
+        );
+        let and_in_or = Condition::any([a.clone().and(b.clone()), c.clone().and(d)]);
+        assert_eq!(
+            and_in_or.render().unwrap(),
+            "a = 1 AND b = 2 OR c = 3 AND d = 4"
+        );
+        let not_or = !(a.clone().or(b.clone()));
+        assert_eq!(not_or.render().unwrap(), "NOT (a = 1 OR b = 2)");
+        let nested_same = Condition::any([Condition::any([a, b]), c]);
+        assert_eq!(nested_same.render().unwrap(), "a = 1 OR b = 2 OR c = 3");
+    }
+
+    #[test]
+    fn empty_groups() {
+        assert_eq!(
+            Condition::all([]).render(),
+            Err(ConditionError::EmptyGroup { kind: "AND" })
+        );
+        // An empty AND inside an AND is "true" and disappears.
+        let c = Condition::all([field("a").eq(1), Condition::all([])]);
+        assert_eq!(c.render().unwrap(), "a = 1");
+        // An empty OR inside an AND would mean "false": refused.
+        let c = Condition::all([field("a").eq(1), Condition::any([])]);
+        assert_eq!(c.render(), Err(ConditionError::EmptyGroup { kind: "OR" }));
+    }
+
+    #[test]
+    fn operator_value_checks() {
+        use super::super::{Comparison, Value};
+        let bad = [
+            Comparison::new("a", Operator::Eq, Value::List(vec![Value::Integer(1)])),
+            Comparison::new("a", Operator::Like, "plain string"),
+            Comparison::new("a", Operator::In, 1),
+            Comparison::new("a", Operator::In, Value::List(vec![Value::List(vec![])])),
+            Comparison::new("a", Operator::Eq, LikePattern::starts_with("x")),
+        ];
+        for cmp in bad {
+            let err = Condition::Compare(cmp.clone()).render().unwrap_err();
+            assert!(
+                matches!(err, ConditionError::OperatorValueMismatch { .. }),
+                "{cmp:?}: {err:?}"
+            );
+        }
+        assert_eq!(
+            field("a").is_in(Vec::<i64>::new()).render(),
+            Err(ConditionError::EmptyList { op: Operator::In })
+        );
+    }
+
+    #[test]
+    fn strict_escaping_refuses_ambiguous_characters() {
+        for (s, ch, offset) in [("a\"b", '"', 1), ("ab\\", '\\', 2), ("\0", '\0', 0)] {
+            assert_eq!(
+                field("x").eq(s).render(),
+                Err(ConditionError::UnrepresentableChar { ch, offset })
+            );
+        }
+        assert_eq!(
+            field("x").eq("\0").render_with(StringEscaping::Backslash),
+            Err(ConditionError::UnrepresentableChar {
+                ch: '\0',
+                offset: 0
+            })
+        );
+        let inert = "x\" ) OR [1] AND (\n\té日🦀*%";
+        let inert = inert.replace('"', "");
+        assert_eq!(
+            field("x").eq(inert.as_str()).render().unwrap(),
+            format!("x = \"{inert}\"")
+        );
+    }
+
+    #[test]
+    fn datetime_out_of_range() {
+        let dt = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+        assert!(matches!(
+            field("a").eq(dt).render(),
+            Err(ConditionError::DateTimeOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_field_is_reported_at_render() {
+        assert!(matches!(
+            field("a = 1 OR b").eq(1).render(),
+            Err(ConditionError::InvalidFieldPath { offset: 1, .. })
+        ));
+    }
+}
