@@ -3,7 +3,6 @@
 
 pub mod error;
 pub mod secret;
-mod timestamp;
 pub mod transport;
 
 #[cfg(feature = "autotask")]
@@ -14,19 +13,4 @@ pub mod bms;
 pub mod connectwise;
 
 pub use error::Error;
-pub use timestamp::{Timestamp, TimestampError};
-
-/// Identity of the vendor document a client module was generated from (see each vendor's `SPEC`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SpecInfo {
-    /// File name of the vendor document.
-    pub file: &'static str,
-    /// The vendor's title for it.
-    pub title: &'static str,
-    /// The vendor's version of the document.
-    pub version: &'static str,
-    /// SHA-256 of the document's bytes.
-    pub sha256: &'static str,
-    /// Operations in the corrected document.
-    pub operations: usize,
-}
+pub use psa_clients_runtime::{SpecInfo, Timestamp, TimestampError};

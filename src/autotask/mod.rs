@@ -7,17 +7,4 @@
 
 pub mod filter;
 
-#[allow(
-    missing_docs,
-    unused_imports,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::all
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/autotask.rs"));
-}
-
-pub use generated::{builder, types, Client, Error, ResponseValue};
-
-include!(concat!(env!("OUT_DIR"), "/autotask_spec.rs"));
+pub use psa_clients_autotask::*;

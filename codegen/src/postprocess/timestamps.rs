@@ -29,7 +29,7 @@ impl VisitMut for Replace {
                 .map(|s| s.ident.to_string())
                 .collect();
             if segments == ["chrono", "DateTime"] {
-                *ty = parse_quote!(crate::Timestamp);
+                *ty = parse_quote!(::psa_clients_runtime::Timestamp);
                 self.replaced += 1;
                 return;
             }
@@ -49,6 +49,9 @@ mod tests {
         };
         assert_eq!(apply(&mut file), 1);
         let out = prettyplease::unparse(&file);
-        assert!(out.contains("Option<crate::Timestamp>"), "{out}");
+        assert!(
+            out.contains("Option<::psa_clients_runtime::Timestamp>"),
+            "{out}"
+        );
     }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// so they serialize back in the same shape. Compare and sort with [`Timestamp::to_utc`].
 ///
 /// ```
-/// use psa_clients::Timestamp;
+/// use psa_clients_runtime::Timestamp;
 /// let with_offset: Timestamp = "2016-08-20T18:04:26Z".parse().unwrap();
 /// let dotnet: Timestamp = "2016-08-20T18:04:26".parse().unwrap();
 /// assert_eq!(with_offset.to_utc(), dotnet.to_utc());

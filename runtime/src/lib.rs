@@ -1,0 +1,23 @@
+//! Run-time support for the code psa-codegen generates: the types every generated vendor crate names.
+//!
+//! Users reach these through `psa_clients` (`psa_clients::Timestamp`); the generated crates depend on this
+//! small crate instead of on `psa_clients` itself so that they compile in parallel with it.
+
+mod timestamp;
+
+pub use timestamp::{Timestamp, TimestampError};
+
+/// Identity of the vendor document a client crate was generated from (see each vendor's `SPEC`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecInfo {
+    /// File name of the vendor document.
+    pub file: &'static str,
+    /// The vendor's title for it.
+    pub title: &'static str,
+    /// The vendor's version of the document.
+    pub version: &'static str,
+    /// SHA-256 of the document's bytes.
+    pub sha256: &'static str,
+    /// Operations in the corrected document.
+    pub operations: usize,
+}
