@@ -1,12 +1,6 @@
 //! Datto Autotask PSA client generated from "Datto|Autotask PSA Rest API" v1 (Swagger 2.0, converted) after the
 //! corrections in `specs/corrections/autotask.toml`. Use it through `psa_clients::autotask`.
-#![allow(
-    missing_docs,
-    unused_imports,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::all
-)]
+#![allow(warnings, missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
 
 include!(concat!(env!("OUT_DIR"), "/autotask.rs"));
 include!(concat!(env!("OUT_DIR"), "/autotask_spec.rs"));

@@ -1,12 +1,6 @@
 //! Kaseya BMS client generated from "BMS API 2.0" after the corrections in `specs/corrections/bms.toml`.
 //! Use it through `psa_clients::bms`.
-#![allow(
-    missing_docs,
-    unused_imports,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::all
-)]
+#![allow(warnings, missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
 
 include!(concat!(env!("OUT_DIR"), "/bms.rs"));
 include!(concat!(env!("OUT_DIR"), "/bms_spec.rs"));

@@ -2,13 +2,7 @@
 //! in `specs/corrections/connectwise.toml`. Use it through `psa_clients::connectwise`.
 //!
 //! One module per API area, each behind the feature of the same name; the model types are shared in [`types`].
-#![allow(
-    missing_docs,
-    unused_imports,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::all
-)]
+#![allow(warnings, missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
 
 include!(concat!(env!("OUT_DIR"), "/connectwise/types.rs"));
 include!(concat!(env!("OUT_DIR"), "/connectwise_spec.rs"));

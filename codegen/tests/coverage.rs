@@ -1,0 +1,44 @@
+//! Every operation of every vendor document is generated, and every declared JSON response is typed.
+
+use std::path::PathBuf;
+
+use psa_codegen::workspace::Workspace;
+
+fn coverage_line(file: &str) -> String {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws.render_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let c = psa_codegen::coverage::coverage(&prepared, &rendered);
+    assert!(c.skipped.is_empty(), "{file}: {:#?}", c.skipped);
+    c.line(file)
+}
+
+#[test]
+fn bms_is_fully_generated() {
+    assert_eq!(coverage_line("kaseya-bms.json"), "coverage kaseya-bms.json operations=435 generated=435 typed_responses=377/377 skipped=0");
+}
+
+#[test]
+fn autotask_is_fully_generated() {
+    assert_eq!(coverage_line("autotask.json"), "coverage autotask.json operations=2070 generated=2070 typed_responses=2070/2070 skipped=0");
+}
+
+#[test]
+fn connectwise_is_fully_generated() {
+    assert_eq!(
+        coverage_line("connectwise-psa.json"),
+        "coverage connectwise-psa.json operations=2814 generated=2814 typed_responses=2524/2524 skipped=0"
+    );
+    assert_eq!(
+        coverage_line("connectwise-psa-2026.4-get-subset.json"),
+        "coverage connectwise-psa-2026.4-get-subset.json operations=324 generated=324 typed_responses=321/321 skipped=0"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (_, a) = ws.render_file("kaseya-bms.json").unwrap();
+    let (_, b) = ws.render_file("kaseya-bms.json").unwrap();
+    let bytes = |r: &psa_codegen::render::Rendered| r.files.iter().map(|f| f.source.clone()).collect::<Vec<_>>();
+    assert_eq!(bytes(&a), bytes(&b));
+}
