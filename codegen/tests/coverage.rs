@@ -6,7 +6,9 @@ use psa_codegen::workspace::Workspace;
 
 fn coverage_line(file: &str) -> String {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
-    let (prepared, rendered) = ws.render_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let (prepared, rendered) = ws
+        .render_file(file)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     let c = psa_codegen::coverage::coverage(&prepared, &rendered);
     assert!(c.skipped.is_empty(), "{file}: {:#?}", c.skipped);
     c.line(file)
@@ -14,12 +16,18 @@ fn coverage_line(file: &str) -> String {
 
 #[test]
 fn bms_is_fully_generated() {
-    assert_eq!(coverage_line("kaseya-bms.json"), "coverage kaseya-bms.json operations=435 generated=435 typed_responses=377/377 skipped=0");
+    assert_eq!(
+        coverage_line("kaseya-bms.json"),
+        "coverage kaseya-bms.json operations=435 generated=435 typed_responses=377/377 skipped=0"
+    );
 }
 
 #[test]
 fn autotask_is_fully_generated() {
-    assert_eq!(coverage_line("autotask.json"), "coverage autotask.json operations=2070 generated=2070 typed_responses=2070/2070 skipped=0");
+    assert_eq!(
+        coverage_line("autotask.json"),
+        "coverage autotask.json operations=2070 generated=2070 typed_responses=2070/2070 skipped=0"
+    );
 }
 
 #[test]
@@ -39,6 +47,8 @@ fn generation_is_deterministic() {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
     let (_, a) = ws.render_file("kaseya-bms.json").unwrap();
     let (_, b) = ws.render_file("kaseya-bms.json").unwrap();
-    let bytes = |r: &psa_codegen::render::Rendered| r.files.iter().map(|f| f.source.clone()).collect::<Vec<_>>();
+    let bytes = |r: &psa_codegen::render::Rendered| {
+        r.files.iter().map(|f| f.source.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(bytes(&a), bytes(&b));
 }

@@ -11,7 +11,9 @@ fn workspace() -> Workspace {
 }
 
 fn check(file: &str) {
-    let (_, rendered) = workspace().render_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let (_, rendered) = workspace()
+        .render_file(file)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     let surface = psa_codegen::surface::surface(&rendered);
     insta::with_settings!({
         snapshot_path => "../../generated",

@@ -5,7 +5,7 @@
 //!   `hireDate`, the most reported bug of pyconnectwise; Autotask and BMS `required` lists are aspirational).
 //! - APIs add properties between versions (ConnectWise `Ticket` gained 18 from 2022.1 to 2026.4) while BMS marks
 //!   788 schemas `additionalProperties: false`, which would make every new field a decoding error.
-//! - Lists come back as `null` as often as `[]`.
+//! - Lists, maps and map values come back as `null` as often as empty.
 //!
 //! Policy: every schema reachable from a response (directly or through `$ref`s) loses its `required` list and
 //! `additionalProperties: false`, and its list- and map-valued properties become nullable. Schemas used only in
@@ -39,6 +39,18 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
                 if (is_list || is_map) && p.get("nullable") != Some(&Value::Bool(true)) {
                     p.insert("nullable".into(), Value::Bool(true));
                     nullable += 1;
+                }
+                // Map values come back as null too (ConnectWise `_info: {"updatedBy": null}`).
+                if let Some(values) = p
+                    .get_mut("additionalProperties")
+                    .and_then(Value::as_object_mut)
+                {
+                    if values.contains_key("type")
+                        && values.get("nullable") != Some(&Value::Bool(true))
+                    {
+                        values.insert("nullable".into(), Value::Bool(true));
+                        nullable += 1;
+                    }
                 }
             }
         }

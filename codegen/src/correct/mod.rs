@@ -9,6 +9,7 @@ mod casing;
 pub mod content_types;
 mod credential_headers;
 mod envelopes;
+mod free_form_values;
 mod lenient_responses;
 mod object_params;
 mod operation_ids;
@@ -109,6 +110,11 @@ pub const PASSES: &[(&str, &str)] = &[
          `server` and an empty `Server` marker).",
     ),
     (
+        "free-form-values",
+        "Autotask's `Object` and ConnectWise's custom field `value` are declared as bare objects but hold any JSON \
+         value (booleans, numbers, strings).",
+    ),
+    (
         "casing",
         "Autotask and BMS declare PascalCase properties but send camelCase on the wire.",
     ),
@@ -158,6 +164,7 @@ pub fn correct(
         "property-collisions",
         property_collisions::apply(doc, &corrections.property_renames)?,
     );
+    run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);
     run("casing", changes);
     run("lenient-responses", lenient_responses::apply(doc));

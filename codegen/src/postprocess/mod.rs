@@ -2,6 +2,7 @@
 //!
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
+pub mod open_enums;
 pub mod timestamps;
 pub mod type_builders;
 pub mod wire_aliases;
@@ -15,6 +16,8 @@ pub struct PostprocessReport {
     pub aliases: usize,
     /// Date-time types replaced by `Timestamp`.
     pub timestamps: usize,
+    /// String enums given an `Unknown(String)` variant.
+    pub open_enums: usize,
 }
 
 impl PostprocessReport {
@@ -22,6 +25,7 @@ impl PostprocessReport {
     pub fn add(&mut self, other: &PostprocessReport) {
         self.aliases += other.aliases;
         self.timestamps += other.timestamps;
+        self.open_enums += other.open_enums;
     }
 }
 
@@ -31,5 +35,6 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
     PostprocessReport {
         aliases: wire_aliases::apply(file, aliases),
         timestamps: timestamps::apply(file),
+        open_enums: open_enums::apply(file),
     }
 }
