@@ -290,3 +290,88 @@ mod autotask {
         );
     }
 }
+
+/// Error bodies (Grade A, real server output) become `Error::Vendor` with the vendor's JSON kept whole.
+mod error_bodies {
+    use super::*;
+    use psa_clients::error::VendorBody;
+    use psa_clients::transport::{classify_parts, OperationMeta, Vendor};
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+    use reqwest::{Method, StatusCode};
+
+    fn vendor_error(rel: &str, vendor: Vendor, status: u16) -> Value {
+        let body = std::fs::read(fixtures_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        let op = OperationMeta::new(vendor, "fixture", Method::POST, "/fixture");
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match classify_parts(
+            status,
+            &headers,
+            body.into(),
+            &op,
+            std::time::SystemTime::now(),
+        ) {
+            Err(psa_clients::Error::Vendor {
+                status: s,
+                body: VendorBody::Json(json),
+                ..
+            }) => {
+                assert_eq!(s, status);
+                json
+            }
+            other => panic!("{rel}: expected a vendor error with a JSON body, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn connectwise_errors_keep_code_message_and_details() {
+        let body = vendor_error(
+            "connectwise/error_400_invalidobject_objectexists.json",
+            Vendor::ConnectWise,
+            400,
+        );
+        assert_eq!(body["code"], "InvalidObject");
+        assert_eq!(body["errors"][0]["code"], "ObjectExists");
+        let body = vendor_error(
+            "connectwise/error_500_timeout.json",
+            Vendor::ConnectWise,
+            500,
+        );
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("timeout")),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn autotask_errors_keep_the_errors_list() {
+        for rel in [
+            "autotask/error_500_integrationcode_invalid.json",
+            "autotask/error_500_validation_reference.json",
+        ] {
+            let body = vendor_error(rel, Vendor::Autotask, 500);
+            assert!(
+                body["errors"].as_array().is_some_and(|e| !e.is_empty()),
+                "{rel}: {body}"
+            );
+        }
+        // A GET on a query's next page (or the entity root) answers 405 with ASP.NET's own `Message` body.
+        let body = vendor_error(
+            "autotask/error_405_method_not_supported.json",
+            Vendor::Autotask,
+            405,
+        );
+        assert!(
+            body["Message"]
+                .as_str()
+                .is_some_and(|m| m.contains("does not support http method 'GET'")),
+            "{body}"
+        );
+    }
+}
