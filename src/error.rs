@@ -148,6 +148,14 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// A request could not be built from the values given (e.g. a required parameter not set, a value that
+    /// does not fit the parameter's type); nothing was sent.
+    #[error("invalid request: {message}")]
+    InvalidRequest {
+        /// What is wrong.
+        message: String,
+    },
+
     /// Invalid configuration, found before anything was sent.
     #[error("configuration error: {message}")]
     Config {

@@ -38,7 +38,9 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
             Style::Builder => InterfaceStyle::Builder,
             Style::Positional => InterfaceStyle::Positional,
         })
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // Every client carries the run-time hooks; the `hooks` post-pass routes `exec` through them.
+        .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks));
     let result = quiet_catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -128,7 +128,9 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
         .ok_or_else(|| problem("multipart upload without a JSON success response"))?;
 
-    let method_name = format_ident!("{}", id.to_snake_case());
+    // The operation id hooks see is the method name, as in progenitor's own methods.
+    let snake_id = id.to_snake_case();
+    let method_name = format_ident!("{}", snake_id);
     let response_type = format_ident!("{}", response.to_pascal_case());
     let file_ident = format_ident!("{}", field.to_snake_case());
     let param_idents: Vec<_> = path_params
@@ -167,7 +169,7 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
                 .header(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static("application/json"))
                 .multipart(form)
                 .build()?;
-            let info = OperationInfo { operation_id: #id };
+            let info = OperationInfo { operation_id: #snake_id };
             self.pre(&mut request, &info).await?;
             let result = self.exec(request, &info).await;
             self.post(&result, &info).await?;

@@ -42,7 +42,12 @@ pub fn render(
     let mut files = Vec::new();
     match corrections.modules {
         ModuleSplit::Single => {
-            let file = generate_module(&prepared.spec, &prepared.report.wire_aliases, &mut report)?;
+            let file = generate_module(
+                &prepared.spec,
+                prepared.entry.vendor,
+                &prepared.report.wire_aliases,
+                &mut report,
+            )?;
             files.push(finish(String::new(), file, &header));
         }
         ModuleSplit::FirstPathSegment => {
@@ -60,7 +65,12 @@ pub fn render(
                 .filter(|m| want(m))
             {
                 let spec = split::module_spec(&prepared.spec, &module);
-                let mut file = generate_module(&spec, &prepared.report.wire_aliases, &mut report)?;
+                let mut file = generate_module(
+                    &spec,
+                    prepared.entry.vendor,
+                    &prepared.report.wire_aliases,
+                    &mut report,
+                )?;
                 split::dedupe_types(&mut file, &shared);
                 files.push(finish(module, file, &header));
             }
@@ -74,12 +84,13 @@ pub fn render(
 
 fn generate_module(
     spec: &openapiv3::OpenAPI,
+    vendor: crate::vendor::Vendor,
     aliases: &crate::correct::WireAliases,
     report: &mut PostprocessReport,
 ) -> Result<syn::File, GenerateError> {
-    let mut spec = spec.clone();
-    let uploads = multipart::extract(&mut spec);
-    let mut tokens = generate::progenitor_tokens(&spec, Style::Builder)?;
+    let mut without_uploads = spec.clone();
+    let uploads = multipart::extract(&mut without_uploads);
+    let mut tokens = generate::progenitor_tokens(&without_uploads, Style::Builder)?;
     let problems_to_error = |p: Vec<crate::validate::Problem>| {
         GenerateError::Progenitor(
             p.iter()
@@ -91,7 +102,10 @@ fn generate_module(
     tokens.extend(multipart::emit(&uploads).map_err(problems_to_error)?);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-    let r = postprocess::apply(&mut file, aliases);
+    let mut r = postprocess::apply(&mut file, aliases);
+    // The hooks table is built from the document before the multipart uploads were taken out of it.
+    r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
+        .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
     report.add(&r);
     Ok(file)
 }

@@ -2,6 +2,7 @@
 //!
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
+pub mod hooks;
 pub mod open_enums;
 pub mod timestamps;
 pub mod type_builders;
@@ -18,6 +19,8 @@ pub struct PostprocessReport {
     pub timestamps: usize,
     /// String enums given an `Unknown(String)` variant.
     pub open_enums: usize,
+    /// Operations routed through the run-time hooks, and paging trait impls.
+    pub hooks: hooks::HooksReport,
 }
 
 impl PostprocessReport {
@@ -26,6 +29,9 @@ impl PostprocessReport {
         self.aliases += other.aliases;
         self.timestamps += other.timestamps;
         self.open_enums += other.open_enums;
+        self.hooks.operations += other.hooks.operations;
+        self.hooks.paged += other.hooks.paged;
+        self.hooks.entities += other.hooks.entities;
     }
 }
 
@@ -36,5 +42,6 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         aliases: wire_aliases::apply(file, aliases),
         timestamps: timestamps::apply(file),
         open_enums: open_enums::apply(file),
+        hooks: hooks::HooksReport::default(),
     }
 }

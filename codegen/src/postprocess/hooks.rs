@@ -1,0 +1,565 @@
+//! `hooks`: route every generated request through `psa_clients_runtime::Hooks`, and describe operations.
+//!
+//! progenitor calls `ClientHooks::exec` for every request; its default sends with the bare `reqwest::Client`.
+//! This pass overrides `exec` so requests go through the client's `Hooks` (auth, retries, limits and typed
+//! errors live in `psa_clients`), and adds the table the hooks look operations up in: progenitor only passes
+//! its snake-case method name, while limits and `tracing` spans want the method and the path template.
+//!
+//! It also implements the run-time paging traits for list operations, so `psa_clients` can stream them:
+//! `NumberedPages` for ConnectWise (`page`/`pageSize`, array response) and BMS (`PageNumber`/`PageSize`,
+//! envelope with `Result` and `TotalRecords`) builders, and `AutotaskEntity` for models with a query endpoint.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use openapiv3::OpenAPI;
+use quote::quote;
+use syn::visit::Visit;
+use syn::{
+    parse_quote, Fields, GenericArgument, Item, ItemImpl, ItemStruct, PathArguments, ReturnType,
+    Type,
+};
+
+use crate::vendor::Vendor;
+
+/// What the pass did to one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HooksReport {
+    /// Operations in the lookup table.
+    pub operations: usize,
+    /// List builders given `NumberedPages`.
+    pub paged: usize,
+    /// Autotask models given `AutotaskEntity`.
+    pub entities: usize,
+}
+
+/// Why the pass failed: the generated code names an operation the document does not have under that name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("generated operation ids without a document operation (the snake-case rule differs from progenitor's): {0:?}")]
+pub struct UnmappedOperations(pub Vec<String>);
+
+/// Applies the pass to one generated client file (not to a types-only file).
+pub fn apply(
+    file: &mut syn::File,
+    spec: &OpenAPI,
+    vendor: Vendor,
+) -> Result<HooksReport, UnmappedOperations> {
+    let mut report = HooksReport::default();
+    let table = operation_table(file, spec)?;
+    report.operations = table.len();
+    for item in &mut file.items {
+        if let Item::Impl(imp) = item {
+            if is_client_hooks_impl(imp) {
+                imp.items = vec![parse_quote! {
+                    async fn exec(
+                        &self,
+                        request: reqwest::Request,
+                        info: &OperationInfo,
+                    ) -> reqwest::Result<reqwest::Response> {
+                        self.inner.exec(request, info.operation_id, OPERATIONS).await
+                    }
+                }];
+            }
+        }
+    }
+    let rows = table.iter().map(|(id, (spec_id, method, path))| {
+        quote! {
+            ::psa_clients_runtime::Operation { id: #id, spec_id: #spec_id, method: #method, path: #path },
+        }
+    });
+    file.items.push(parse_quote! {
+        /// Every operation of this client, sorted by method name, for the hooks' lookups.
+        pub static OPERATIONS: &[::psa_clients_runtime::Operation] = &[#(#rows)*];
+    });
+    let paging = paging_impls(file, vendor);
+    report.paged = paging.len();
+    if let Some(builder) = module_items(file, "builder") {
+        builder.extend(paging);
+    }
+    if vendor == Vendor::Autotask {
+        let entities = autotask_entities(file);
+        report.entities = entities.len();
+        file.items.extend(entities);
+    }
+    Ok(report)
+}
+
+/// progenitor's method name for an `operationId` (its `sanitize(_, Case::Snake)`).
+fn method_name(operation_id: &str) -> String {
+    let cleaned: String = operation_id
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => out = "x".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        Some(_) => out = format!("_{out}"),
+    }
+    if syn::parse_str::<syn::Ident>(&out).is_err() || out == "gen" {
+        out.push('_');
+    }
+    out
+}
+
+type Table = BTreeMap<String, (String, String, String)>;
+
+/// Method name → (operationId, METHOD, path) for every operation the file calls, checked against the file.
+fn operation_table(file: &syn::File, spec: &OpenAPI) -> Result<Table, UnmappedOperations> {
+    let mut by_name = Table::new();
+    for (path, method, op) in spec.operations() {
+        if let Some(id) = &op.operation_id {
+            by_name.insert(
+                method_name(id),
+                (id.clone(), method.to_uppercase(), path.to_owned()),
+            );
+        }
+    }
+    let mut used = OperationInfoIds::default();
+    used.visit_file(file);
+    let missing: Vec<String> = used
+        .0
+        .iter()
+        .filter(|id| !by_name.contains_key(*id))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(UnmappedOperations(missing));
+    }
+    by_name.retain(|name, _| used.0.contains(name));
+    Ok(by_name)
+}
+
+/// Collects the string literals of `OperationInfo { operation_id: "…" }`.
+#[derive(Default)]
+struct OperationInfoIds(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for OperationInfoIds {
+    fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+        if node.path.is_ident("OperationInfo") {
+            for field in &node.fields {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &field.expr
+                {
+                    self.0.insert(s.value());
+                }
+            }
+        }
+        syn::visit::visit_expr_struct(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        // Hand-emitted code (multipart uploads) is plain Rust; macros hold no OperationInfo.
+        syn::visit::visit_macro(self, node);
+    }
+}
+
+fn is_client_hooks_impl(imp: &ItemImpl) -> bool {
+    imp.items.is_empty()
+        && imp
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .is_some_and(|s| s.ident == "ClientHooks")
+}
+
+fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut Vec<Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+fn module_items_ref<'f>(file: &'f syn::File, name: &str) -> &'f [Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
+/// `NumberedPages` impls for the list builders of a ConnectWise or BMS file.
+fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
+    let (page_field, style) = match vendor {
+        Vendor::Connectwise => ("page", quote!(ConnectWise)),
+        Vendor::Bms => ("page_number", quote!(Bms)),
+        Vendor::Autotask => return Vec::new(),
+    };
+    let builder = module_items_ref(file, "builder");
+    let envelopes = bms_envelopes(file);
+    let mut out = Vec::new();
+    for item in builder {
+        let Item::Struct(s) = item else { continue };
+        if !(has_field(s, page_field) && has_field(s, "page_size")) {
+            continue;
+        }
+        let Some(response) = send_response_type(builder, &s.ident) else {
+            continue;
+        };
+        let name = &s.ident;
+        let set_page = syn::Ident::new(page_field, proc_macro2::Span::call_site());
+        let (item_ty, split) = match vendor {
+            Vendor::Connectwise => {
+                let Some(inner) = vec_inner(&response) else {
+                    continue;
+                };
+                (inner.clone(), quote! { (response.into_inner(), None) })
+            }
+            _ => {
+                let Type::Path(p) = peel(&response) else {
+                    continue;
+                };
+                let Some(last) = p.path.segments.last() else {
+                    continue;
+                };
+                let Some((inner, has_total)) = envelopes.get(&last.ident.to_string()) else {
+                    continue;
+                };
+                let total = if *has_total {
+                    quote! { body.total_records.and_then(|t| u64::try_from(t).ok()) }
+                } else {
+                    quote! { None }
+                };
+                let inner: Type = syn::parse_str(&format!("types::{inner}"))
+                    .unwrap_or_else(|_| inner_type_fallback());
+                (
+                    inner,
+                    quote! {{ let body = response.into_inner(); let total = #total; (body.result.unwrap_or_default(), total) }},
+                )
+            }
+        };
+        out.push(parse_quote! {
+            impl<'a> ::psa_clients_runtime::paging::NumberedPages<'a> for #name<'a> {
+                type Item = #item_ty;
+                const STYLE: ::psa_clients_runtime::paging::PageStyle =
+                    ::psa_clients_runtime::paging::PageStyle::#style;
+                fn with_page(self, page: u32, page_size: u32) -> Self {
+                    self.#set_page(page).page_size(page_size)
+                }
+                fn fetch_page(self) -> ::psa_clients_runtime::paging::PageFuture<'a, Self::Item> {
+                    ::std::boxed::Box::pin(async move {
+                        let response = self.send().await?;
+                        let headers = response.headers().clone();
+                        let (items, total) = #split;
+                        Ok((items, ::psa_clients_runtime::paging::PageInfo { headers, total }))
+                    })
+                }
+            }
+        });
+    }
+    out
+}
+
+fn inner_type_fallback() -> Type {
+    parse_quote!(())
+}
+
+fn has_field(s: &ItemStruct, name: &str) -> bool {
+    matches!(&s.fields, Fields::Named(f) if f.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == name)))
+}
+
+/// The `T` of `Result<ResponseValue<T>, _>` returned by `name`'s `send`.
+fn send_response_type(items: &[Item], name: &syn::Ident) -> Option<Type> {
+    items.iter().find_map(|item| {
+        let Item::Impl(imp) = item else { return None };
+        if imp.trait_.is_some() {
+            return None;
+        }
+        let Type::Path(self_ty) = peel(&imp.self_ty) else {
+            return None;
+        };
+        if self_ty.path.segments.last()?.ident != *name {
+            return None;
+        }
+        imp.items.iter().find_map(|it| match it {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
+                ReturnType::Type(_, ty) => first_generic(ty).and_then(first_generic).cloned(),
+                ReturnType::Default => None,
+            },
+            _ => None,
+        })
+    })
+}
+
+/// Looks through the invisible groups that token interpolation leaves in progenitor's output.
+fn peel(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => peel(&g.elem),
+        Type::Paren(p) => peel(&p.elem),
+        other => other,
+    }
+}
+
+fn first_generic(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = peel(ty) else { return None };
+    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(peel(t)),
+        _ => None,
+    })
+}
+
+fn vec_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = peel(ty) else { return None };
+    (p.path.segments.last()?.ident == "Vec")
+        .then(|| first_generic(ty))
+        .flatten()
+}
+
+/// BMS envelope type name → (record type name, has `total_records`), for envelopes whose `result` is a list.
+fn bms_envelopes(file: &syn::File) -> BTreeMap<String, (String, bool)> {
+    let mut out = BTreeMap::new();
+    for item in module_items_ref(file, "types") {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let field = |name: &str| {
+            fields
+                .named
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+        };
+        let Some(result) = field("result") else {
+            continue;
+        };
+        let Some(inner) = first_generic(&result.ty).and_then(vec_inner) else {
+            continue;
+        };
+        let Type::Path(p) = peel(inner) else { continue };
+        let Some(last) = p.path.segments.last() else {
+            continue;
+        };
+        out.insert(
+            s.ident.to_string(),
+            (last.ident.to_string(), field("total_records").is_some()),
+        );
+    }
+    out
+}
+
+/// `AutotaskEntity` impls: for each `…Query` builder posting to `/V1.0/{Entity}/query`, the model its
+/// `items` hold.
+fn autotask_entities(file: &syn::File) -> Vec<Item> {
+    let results: BTreeMap<String, Type> = module_items_ref(file, "types")
+        .iter()
+        .filter_map(|item| {
+            let Item::Struct(s) = item else { return None };
+            let Fields::Named(fields) = &s.fields else {
+                return None;
+            };
+            let items = fields
+                .named
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == "items"))?;
+            let inner = first_generic(&items.ty).and_then(vec_inner)?;
+            Some((s.ident.to_string(), inner.clone()))
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut paths = QueryPaths::default();
+    paths.visit_file(file);
+    for (entity, result) in paths.0 {
+        let Some(model) = results.get(&result) else {
+            continue;
+        };
+        let key = quote!(#model).to_string();
+        if !seen.insert(key) {
+            continue;
+        }
+        out.push(parse_quote! {
+            impl ::psa_clients_runtime::paging::AutotaskEntity for types::#model {
+                const ENTITY: &'static str = #entity;
+            }
+        });
+    }
+    out
+}
+
+/// (entity, result type name) of every `send` whose URL is `{base}/V1.0/{Entity}/query`.
+#[derive(Default)]
+struct QueryPaths(Vec<(String, String)>);
+
+impl<'ast> Visit<'ast> for QueryPaths {
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if f.sig.ident == "send" {
+            let result = match &f.sig.output {
+                ReturnType::Type(_, ty) => {
+                    first_generic(ty)
+                        .and_then(first_generic)
+                        .and_then(|t| match peel(t) {
+                            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                            _ => None,
+                        })
+                }
+                ReturnType::Default => None,
+            };
+            let mut urls = UrlLiterals::default();
+            urls.visit_block(&f.block);
+            if let (Some(result), Some(url)) = (result, urls.0.first()) {
+                let parts: Vec<&str> = url.split('/').collect();
+                if let ["{}", version, entity, "query"] = parts.as_slice() {
+                    if version.eq_ignore_ascii_case("v1.0") && !entity.contains('{') {
+                        self.0.push(((*entity).to_owned(), result));
+                    }
+                }
+            }
+        }
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// First string literal of each `format!` call.
+#[derive(Default)]
+struct UrlLiterals(Vec<String>);
+
+impl<'ast> Visit<'ast> for UrlLiterals {
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if m.path.is_ident("format") {
+            if let Some(proc_macro2::TokenTree::Literal(lit)) = m.tokens.clone().into_iter().next()
+            {
+                if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
+                    self.0.push(s.value());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_follow_progenitor() {
+        assert_eq!(
+            method_name("GetK1TicketStatusesLookup"),
+            "get_k1_ticket_statuses_lookup"
+        );
+        assert_eq!(method_name("getServiceTickets"), "get_service_tickets");
+        assert_eq!(method_name("Companies_QueryItem"), "companies_query_item");
+        assert_eq!(method_name("type"), "type_");
+        assert_eq!(method_name("1st"), "_1st");
+    }
+
+    fn spec() -> OpenAPI {
+        serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/service/tickets": {"get": {"operationId": "getServiceTickets", "responses": {}}}}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn exec_is_routed_and_table_built() {
+        let mut file: syn::File = parse_quote! {
+            impl ClientHooks<::psa_clients_runtime::Hooks> for &Client {}
+            fn send() { let info = OperationInfo { operation_id: "get_service_tickets" }; }
+        };
+        let report =
+            apply(&mut file, &spec(), Vendor::Connectwise).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.operations, 1);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("self . inner . exec (request , info . operation_id , OPERATIONS)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "spec_id : \"getServiceTickets\" , method : \"GET\" , path : \"/service/tickets\""
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_operation_names_fail() {
+        let mut file: syn::File = parse_quote! {
+            fn send() { let info = OperationInfo { operation_id: "nope" }; }
+        };
+        assert_eq!(
+            apply(&mut file, &spec(), Vendor::Connectwise),
+            Err(UnmappedOperations(vec!["nope".into()]))
+        );
+    }
+
+    #[test]
+    fn connectwise_list_builders_get_numbered_pages() {
+        let mut file: syn::File = parse_quote! {
+            pub mod builder {
+                pub struct GetServiceTickets<'a> { client: &'a super::Client, page: Result<Option<i32>, String>, page_size: Result<Option<i32>, String> }
+                impl<'a> GetServiceTickets<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Ticket>>, Error<()>> {
+                        let info = OperationInfo { operation_id: "get_service_tickets" };
+                        todo!()
+                    }
+                }
+                pub struct GetOne<'a> { client: &'a super::Client, id: Result<i32, String> }
+            }
+        };
+        let report =
+            apply(&mut file, &spec(), Vendor::Connectwise).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.paged, 1);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("NumberedPages < 'a > for GetServiceTickets < 'a >"),
+            "{text}"
+        );
+        assert!(text.contains("type Item = :: std :: vec :: Vec < types :: Ticket >") == false);
+        assert!(text.contains("type Item = types :: Ticket"), "{text}");
+        assert!(
+            text.contains("self . page (page) . page_size (page_size)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn autotask_query_models_become_entities() {
+        let spec: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/V1.0/Companies/query": {"post": {"operationId": "Companies_Query", "responses": {}}}}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                pub struct CompanyQueryResult { pub items: ::std::option::Option<::std::vec::Vec<CompanyModel>> }
+            }
+            pub mod builder {
+                impl<'a> CompaniesQuery<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::CompanyQueryResult>, Error<()>> {
+                        let url = format!("{}/V1.0/Companies/query", client.baseurl,);
+                        let info = OperationInfo { operation_id: "companies_query" };
+                        todo!()
+                    }
+                }
+            }
+        };
+        let report = apply(&mut file, &spec, Vendor::Autotask).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.entities, 1);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("AutotaskEntity for types :: CompanyModel"),
+            "{text}"
+        );
+        assert!(
+            text.contains("const ENTITY : & 'static str = \"Companies\""),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Traits the code generator implements for paged list operations, so `psa_clients` can stream them.
+//!
+//! The generator implements [`NumberedPages`] for every builder of a ConnectWise list operation (`page` /
+//! `pageSize` query parameters, JSON array response) and every Kaseya BMS list operation (`PageNumber` /
+//! `PageSize`, envelope with `Result` and `TotalRecords`), and [`AutotaskEntity`] for every Autotask model that
+//! has a `POST /V1.0/{Entity}/query` operation.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use progenitor_client::Error;
+use reqwest::header::HeaderMap;
+
+/// What a page says besides its items.
+#[derive(Debug, Clone, Default)]
+pub struct PageInfo {
+    /// The response headers (ConnectWise's `Link` header lives here).
+    pub headers: HeaderMap,
+    /// Total number of records across all pages, when the vendor reports it (BMS `TotalRecords`).
+    pub total: Option<u64>,
+}
+
+/// A boxed, `Send` future of one page.
+pub type PageFuture<'a, T> =
+    Pin<Box<dyn Future<Output = Result<(Vec<T>, PageInfo), Error<()>>> + Send + 'a>>;
+
+/// How a numbered list operation names its paging parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// ConnectWise: `page` (from 1) and `pageSize` (up to 1000), `Link` header.
+    ConnectWise,
+    /// Kaseya BMS: `PageNumber` (from 1) and `PageSize`, `TotalRecords` in the envelope.
+    Bms,
+}
+
+/// A prepared list call (a generated builder with its filters set) that can fetch any page of its result.
+pub trait NumberedPages<'a>: Clone + Send + 'a {
+    /// One record.
+    type Item: Send + 'a;
+    /// The vendor's paging convention.
+    const STYLE: PageStyle;
+    /// The same call for another page.
+    #[must_use]
+    fn with_page(self, page: u32, page_size: u32) -> Self;
+    /// Sends the call and splits the answer into records and page information.
+    fn fetch_page(self) -> PageFuture<'a, Self::Item>;
+}
+
+/// An Autotask entity model with a query endpoint.
+pub trait AutotaskEntity: serde::de::DeserializeOwned + Send + 'static {
+    /// The entity's path segment, e.g. `Companies` for `/V1.0/Companies/query`.
+    const ENTITY: &'static str;
+}
