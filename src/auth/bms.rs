@@ -259,7 +259,7 @@ impl BmsAuth {
                 let (access, refresh) = (tokens.access.clone(), refresh.clone());
                 match self.refresh(transport, &access, &refresh).await {
                     Ok(tokens) => {
-                        install(state, tokens);
+                        self.install(transport, state, tokens);
                         return Ok(());
                     }
                     // A rejected refresh is expected (revoked, expired
@@ -273,8 +273,29 @@ impl BmsAuth {
             }
         }
         let tokens = self.login(transport).await?;
-        install(state, tokens);
+        self.install(transport, state, tokens);
         Ok(())
+    }
+
+    /// Stores fresh tokens under a new generation.
+    fn install(&self, transport: &Transport, state: &mut State, mut tokens: Tokens) {
+        let now = transport.clock().now();
+        if tokens
+            .access_expires
+            .is_some_and(|expires| now + self.config.refresh_skew >= expires)
+        {
+            // A token that is stale on arrival means our clock and BMS's
+            // disagree; trusting the expiry would log in on every call.
+            // Rely on the 401 recovery instead.
+            tracing::warn!(
+                vendor = "kaseya_bms",
+                "new access token already looks expired; is the local clock off? \
+                 refreshing only when BMS answers 401"
+            );
+            tokens.access_expires = None;
+        }
+        state.generation += 1;
+        state.tokens = Some(tokens);
     }
 
     async fn login(&self, transport: &Transport) -> Result<Tokens, Error> {
@@ -333,11 +354,6 @@ impl BmsAuth {
             .map_err(|err| login_rejected(err, op.operation_id))?;
         parse_tokens(&body, op)
     }
-}
-
-fn install(state: &mut State, tokens: Tokens) {
-    state.generation += 1;
-    state.tokens = Some(tokens);
 }
 
 /// A 4xx answer to a login or refresh means the credentials were refused,
