@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use common::{exact_policy, transport};
+use common::{exact_policy, header_of, requests_to, transport};
 use psa_clients::auth::{BmsConfig, BmsRegion};
 use psa_clients::error::VendorBody;
 use psa_clients::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
@@ -143,23 +143,8 @@ async fn get_ticket(pipeline: &Pipeline) -> Result<Success, Error> {
     pipeline.send(request, op).await
 }
 
-async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|request| request.url.path() == wanted)
-        .collect()
-}
-
 fn bearer(request: &Request) -> String {
-    request
-        .headers
-        .get("authorization")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
+    header_of(request, "authorization")
 }
 
 /// The fields of a multipart/form-data body, in order.
