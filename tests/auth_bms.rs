@@ -475,3 +475,29 @@ fn an_invalid_totp_seed_is_refused_before_sending() {
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
     assert!(!err.to_string().contains("1nv@lid-seed"));
 }
+
+#[tokio::test]
+async fn a_token_that_arrives_expired_is_used_until_a_401_instead_of_logging_in_per_call() {
+    let s = setup(false).await;
+    // Expired an hour before the (manual) start time: the server's clock
+    // and ours disagree.
+    Mock::given(path(LOGIN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Success": true,
+            "Result": {"AccessToken": "skewed", "RefreshToken": "r",
+                       "AccessTokenExpireOn": "2023-11-14T21:13:20Z",
+                       "RefreshTokenExpireOn": "2023-11-14T21:13:20Z"}
+        })))
+        .mount(&s.server)
+        .await;
+    mount_ticket(&s.server, ok_envelope()).await;
+
+    for _ in 0..3 {
+        get_ticket(&s.pipeline).await.expect("call");
+    }
+    assert_eq!(requests_to(&s.server, LOGIN).await.len(), 1);
+    let tickets = requests_to(&s.server, TICKET).await;
+    assert!(tickets
+        .iter()
+        .all(|request| bearer(request) == "Bearer skewed"));
+}
