@@ -35,6 +35,21 @@ pub enum Error {
         body: VendorBody,
     },
 
+    /// The vendor rejected the account or its setup for a reason it named
+    /// precisely, often with a status other than 401: Autotask answers an
+    /// unknown API user or an invalid integration code with HTTP 500.
+    #[error("{operation_id}: {reason} (HTTP {status})")]
+    CredentialsRejected {
+        /// The failing operation.
+        operation_id: &'static str,
+        /// The HTTP status the vendor used.
+        status: StatusCode,
+        /// What is wrong and what to check, in words.
+        reason: &'static str,
+        /// What the vendor said.
+        body: VendorBody,
+    },
+
     /// The credentials are valid but lack permission (HTTP 403).
     #[error("{operation_id}: forbidden (HTTP {status}); the API user lacks permission for this")]
     Forbidden {
@@ -186,6 +201,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Authentication { status, .. }
+            | Self::CredentialsRejected { status, .. }
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
             | Self::Vendor { status, .. }
@@ -201,6 +217,7 @@ impl Error {
     pub fn operation_id(&self) -> Option<&'static str> {
         match self {
             Self::Authentication { operation_id, .. }
+            | Self::CredentialsRejected { operation_id, .. }
             | Self::Forbidden { operation_id, .. }
             | Self::NotFound { operation_id, .. }
             | Self::RateLimited { operation_id, .. }
@@ -218,6 +235,7 @@ impl Error {
     pub fn vendor_body(&self) -> Option<&VendorBody> {
         match self {
             Self::Authentication { body, .. }
+            | Self::CredentialsRejected { body, .. }
             | Self::Forbidden { body, .. }
             | Self::NotFound { body, .. }
             | Self::RateLimited { body, .. }

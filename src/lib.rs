@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod error;
+pub mod pipeline;
 pub mod secret;
 pub mod transport;
 

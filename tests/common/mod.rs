@@ -154,3 +154,60 @@ async fn read_request(stream: &mut TcpStream) -> bool {
         }
     }
 }
+
+/// Answers request `n` with `templates[n]` (the last one repeats), for
+/// vendors whose answer changes between calls (a moved zone, an upgrade).
+pub struct Sequence {
+    templates: Vec<wiremock::ResponseTemplate>,
+    calls: AtomicUsize,
+}
+
+impl Sequence {
+    pub fn new(templates: Vec<wiremock::ResponseTemplate>) -> Self {
+        Self {
+            templates,
+            calls: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl wiremock::Respond for Sequence {
+    fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        self.templates
+            .get(n)
+            .or(self.templates.last())
+            .cloned()
+            .unwrap_or_else(|| wiremock::ResponseTemplate::new(500))
+    }
+}
+
+/// Requests `server` received for `path`, in order.
+pub async fn requests_to(server: &wiremock::MockServer, path: &str) -> Vec<wiremock::Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|request| request.url.path() == path)
+        .collect()
+}
+
+/// A header of a received request as text ("" when absent).
+pub fn header_of(request: &wiremock::Request, name: &str) -> String {
+    request
+        .headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A vendor fixture from ../shared/fixtures (or $PSA_FIXTURES_DIR).
+pub fn fixture(rel: &str) -> String {
+    let dir = match std::env::var_os("PSA_FIXTURES_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"),
+    };
+    std::fs::read_to_string(dir.join(rel)).expect("fixture readable")
+}

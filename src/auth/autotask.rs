@@ -1,0 +1,357 @@
+//! Datto Autotask PSA: API-user key headers and zone discovery.
+//!
+//! Every Autotask tenant lives in one zone (`webservicesN.autotask.net`);
+//! calls to another zone fail. The zone is looked up by the API user's
+//! e-mail on first use, cached, and looked up again once when a call
+//! answers 401 (tenants are occasionally moved between zones).
+
+use futures_core::future::BoxFuture;
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use tokio::sync::Mutex;
+
+use super::env::{self, Lookup};
+use super::{append_path, fetch, json, parse_site, trim_base, VendorAuth};
+use crate::error::{snippet, VendorBody};
+use crate::secret::Secret;
+use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
+use crate::Error;
+
+/// Where zones are looked up unless [`AutotaskConfig::with_discovery_url`]
+/// says otherwise.
+pub const AUTOTASK_DISCOVERY_URL: &str = "https://webservices.autotask.net/atservicesrest";
+
+const ZONE_PATH: &str = "/v1.0/zoneInformation";
+
+/// Datto Autotask PSA API-user credentials.
+///
+/// `Debug` never shows the secret or the integration code.
+#[derive(Debug, Clone)]
+pub struct AutotaskConfig {
+    username: String,
+    secret: Secret,
+    integration_code: Secret,
+    impersonation_resource_id: Option<i64>,
+    zone_url: Option<Url>,
+    discovery_url: Option<Url>,
+}
+
+impl AutotaskConfig {
+    /// Credentials of an API-only user: its e-mail `username`, its
+    /// `secret`, and the tracking identifier (API integration code) of the
+    /// integration.
+    pub fn new(username: impl Into<String>, secret: Secret, integration_code: Secret) -> Self {
+        Self {
+            username: username.into(),
+            secret,
+            integration_code,
+            impersonation_resource_id: None,
+            zone_url: None,
+            discovery_url: None,
+        }
+    }
+
+    /// Acts on behalf of this resource (sent as `ImpersonationResourceId`),
+    /// so created tickets and notes show that person as the author.
+    #[must_use]
+    pub fn with_impersonation_resource_id(mut self, resource_id: i64) -> Self {
+        self.impersonation_resource_id = Some(resource_id);
+        self
+    }
+
+    /// Uses this zone URL (e.g.
+    /// `https://webservices14.autotask.net/atservicesrest`) and never looks
+    /// the zone up.
+    #[must_use]
+    pub fn with_zone_url(mut self, zone_url: Url) -> Self {
+        self.zone_url = Some(zone_url);
+        self
+    }
+
+    /// Looks zones up under this URL instead of [`AUTOTASK_DISCOVERY_URL`]
+    /// (a sandbox, or a test server).
+    #[must_use]
+    pub fn with_discovery_url(mut self, discovery_url: Url) -> Self {
+        self.discovery_url = Some(discovery_url);
+        self
+    }
+
+    /// Reads the settings from the environment:
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `PSA_AUTOTASK_USERNAME` | API user's e-mail, required |
+    /// | `PSA_AUTOTASK_SECRET` | API user's secret, required |
+    /// | `PSA_AUTOTASK_INTEGRATION_CODE` | API integration code, required |
+    /// | `PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID` | resource id to act as |
+    /// | `PSA_AUTOTASK_ZONE_URL` | fixed zone URL, skips the lookup |
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the first missing or invalid variable; the
+    /// message never contains a value.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(&env::process)
+    }
+
+    pub(crate) fn from_lookup(lookup: Lookup<'_>) -> Result<Self, Error> {
+        let mut config = Self::new(
+            env::required(lookup, "PSA_AUTOTASK_USERNAME")?,
+            Secret::new(env::required(lookup, "PSA_AUTOTASK_SECRET")?),
+            Secret::new(env::required(lookup, "PSA_AUTOTASK_INTEGRATION_CODE")?),
+        );
+        let name = "PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID";
+        if let Some(id) = env::optional(lookup, name) {
+            let id = id
+                .parse()
+                .map_err(|_| env::invalid(name, "expected a resource id (a whole number)"))?;
+            config = config.with_impersonation_resource_id(id);
+        }
+        let name = "PSA_AUTOTASK_ZONE_URL";
+        if let Some(url) = env::optional(lookup, name) {
+            let url = parse_site(&url, name).map_err(|_| env::invalid(name, "not a URL"))?;
+            config = config.with_zone_url(url);
+        }
+        Ok(config)
+    }
+}
+
+/// The Autotask side of the pipeline.
+#[derive(Debug)]
+pub(crate) struct AutotaskAuth {
+    username: String,
+    discovery_url: Url,
+    fixed_zone: Option<Url>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    state: Mutex<Zone>,
+}
+
+#[derive(Debug, Default)]
+struct Zone {
+    /// Bumped each time a different zone is installed.
+    generation: u64,
+    base: Option<Url>,
+}
+
+impl AutotaskAuth {
+    /// Builds the headers once; fails on values a header cannot carry.
+    pub(crate) fn new(config: AutotaskConfig) -> Result<Self, Error> {
+        let username = HeaderValue::from_str(&config.username).map_err(|_| Error::Config {
+            message: "the Autotask username is not a valid header value".to_owned(),
+        })?;
+        let mut headers = vec![
+            (HeaderName::from_static("username"), username),
+            (
+                HeaderName::from_static("secret"),
+                config.secret.header_value()?,
+            ),
+            (
+                HeaderName::from_static("apiintegrationcode"),
+                config.integration_code.header_value()?,
+            ),
+        ];
+        if let Some(id) = config.impersonation_resource_id {
+            let mut value = HeaderValue::from(id);
+            value.set_sensitive(true);
+            headers.push((HeaderName::from_static("impersonationresourceid"), value));
+        }
+        let discovery_url = match config.discovery_url {
+            Some(url) => trim_base(url),
+            None => trim_base(
+                Url::parse(AUTOTASK_DISCOVERY_URL).expect("built-in discovery URL is valid"),
+            ),
+        };
+        Ok(Self {
+            username: config.username,
+            discovery_url,
+            fixed_zone: config.zone_url.map(trim_base),
+            headers,
+            state: Mutex::new(Zone::default()),
+        })
+    }
+
+    /// Asks Autotask which zone the API user lives in.
+    async fn discover(&self, transport: &Transport) -> Result<Url, Error> {
+        let op = OperationMeta::new(
+            Vendor::Autotask,
+            "ZoneInformationApiIntegration_QueryZoneInformation",
+            Method::GET,
+            ZONE_PATH,
+        );
+        let mut url = append_path(&self.discovery_url, ZONE_PATH);
+        url.query_pairs_mut().append_pair("user", &self.username);
+        tracing::debug!(vendor = "autotask", "looking up the API user's zone");
+        // No credentials: the lookup only needs the user name, and the key
+        // headers then only ever go to the zone Autotask named.
+        let request = transport
+            .client()
+            .get(url)
+            .build()
+            .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
+        let body = fetch(transport, request, &op).await.map_err(refine)?;
+        let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
+        let zone = json::string(&value, "url")
+            .and_then(|url| Url::parse(url).ok())
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| Error::MalformedBody {
+                operation_id: op.operation_id,
+                status: StatusCode::OK,
+                path: "url".to_owned(),
+                snippet: snippet(&body),
+                source: serde::de::Error::custom("missing or not an http(s) URL"),
+            })?;
+        tracing::debug!(
+            vendor = "autotask",
+            zone = zone.host_str().unwrap_or(""),
+            "zone found"
+        );
+        Ok(trim_base(zone))
+    }
+}
+
+/// Names the two account problems Autotask reports as a bare HTTP 500.
+fn refine(error: Error) -> Error {
+    let Error::Vendor {
+        operation_id,
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body,
+    } = error
+    else {
+        return error;
+    };
+    let reason = if errors_mention(&body, "zone information could not be determined") {
+        "Autotask does not know this API user (zone information could not be determined); \
+         check the username, which must be the API user's e-mail address"
+    } else if errors_mention(&body, "integrationcode is invalid") {
+        "Autotask rejected the API integration code (IntegrationCode is invalid); check the \
+         tracking identifier of the integration"
+    } else {
+        return Error::Vendor {
+            operation_id,
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body,
+        };
+    };
+    Error::CredentialsRejected {
+        operation_id,
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        reason,
+        body,
+    }
+}
+
+/// True when the Autotask error body `{"errors": ["…"]}` has a message
+/// containing `needle` (lowercase), ignoring case.
+fn errors_mention(body: &VendorBody, needle: &str) -> bool {
+    let VendorBody::Json(value) = body else {
+        return false;
+    };
+    json::field(value, "errors")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|errors| {
+            errors
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .any(|text| text.to_ascii_lowercase().contains(needle))
+        })
+}
+
+impl VendorAuth for AutotaskAuth {
+    fn base_url<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Url, Error>> {
+        Box::pin(async move {
+            if let Some(zone) = &self.fixed_zone {
+                return Ok(zone.clone());
+            }
+            let mut state = self.state.lock().await;
+            if let Some(base) = &state.base {
+                return Ok(base.clone());
+            }
+            let base = self.discover(transport).await?;
+            state.base = Some(base.clone());
+            state.generation += 1;
+            Ok(base)
+        })
+    }
+
+    fn authorize<'a>(
+        &'a self,
+        _transport: &'a Transport,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<u64, Error>> {
+        Box::pin(async move {
+            let headers = request.headers_mut();
+            for (name, value) in &self.headers {
+                headers.insert(name.clone(), value.clone());
+            }
+            Ok(self.state.lock().await.generation)
+        })
+    }
+
+    fn recovery_status(&self) -> StatusCode {
+        StatusCode::UNAUTHORIZED
+    }
+
+    fn recover<'a>(
+        &'a self,
+        transport: &'a Transport,
+        generation: u64,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async move {
+            if self.fixed_zone.is_some() {
+                return Ok(false);
+            }
+            let mut state = self.state.lock().await;
+            if state.generation != generation {
+                return Ok(true);
+            }
+            let base = self.discover(transport).await?;
+            // Same zone: the 401 is about the credentials, and sending the
+            // call again would only answer 401 again.
+            if state.base.as_ref() == Some(&base) {
+                return Ok(false);
+            }
+            tracing::debug!(vendor = "autotask", "zone changed; re-sending the call");
+            state.base = Some(base);
+            state.generation += 1;
+            Ok(true)
+        })
+    }
+
+    fn refine_error(&self, error: Error) -> Error {
+        refine(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_env_validates_the_resource_id_without_echoing_it() {
+        let lookup = |name: &str| match name {
+            "PSA_AUTOTASK_USERNAME" => Some("api@acme.example".to_owned()),
+            "PSA_AUTOTASK_SECRET" => Some("secret-value-3".to_owned()),
+            "PSA_AUTOTASK_INTEGRATION_CODE" => Some("code-value-4".to_owned()),
+            "PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID" => Some("abc-7".to_owned()),
+            _ => None,
+        };
+        let err = AutotaskConfig::from_lookup(&lookup).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID"),
+            "{text}"
+        );
+        assert!(!text.contains("abc-7"), "{text}");
+
+        let valid = |name: &str| match name {
+            "PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID" => Some("29682885".to_owned()),
+            other => lookup(other),
+        };
+        let config = AutotaskConfig::from_lookup(&valid).unwrap();
+        assert_eq!(config.impersonation_resource_id, Some(29_682_885));
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("secret-value-3") && !debug.contains("code-value-4"));
+
+        let missing = AutotaskConfig::from_lookup(&|_: &str| None).unwrap_err();
+        assert!(missing.to_string().contains("PSA_AUTOTASK_USERNAME"));
+    }
+}

@@ -1,0 +1,135 @@
+//! Credentials and base-URL discovery for the three vendors.
+//!
+//! Each vendor authenticates differently: Kaseya BMS logs in for a bearer
+//! token, ConnectWise sends Basic credentials to a site whose API path
+//! depends on the tenant's codebase, and Autotask sends key headers to a
+//! zone that has to be looked up first. The [`Pipeline`](crate::pipeline::Pipeline)
+//! talks to all of them through one crate-private trait, so the call path
+//! is the same for every vendor.
+
+mod autotask;
+mod bms;
+mod connectwise;
+mod env;
+mod json;
+
+use futures_core::future::BoxFuture;
+use reqwest::{StatusCode, Url};
+
+use crate::transport::Transport;
+use crate::Error;
+
+pub use autotask::{AutotaskConfig, AUTOTASK_DISCOVERY_URL};
+pub use bms::{BmsConfig, BmsRegion};
+pub use connectwise::ConnectWiseConfig;
+
+pub(crate) use autotask::AutotaskAuth;
+pub(crate) use bms::BmsAuth;
+pub(crate) use connectwise::ConnectWiseAuth;
+
+/// What the pipeline needs from a vendor's authentication.
+///
+/// Object-safe so the pipeline can hold any vendor as `Arc<dyn VendorAuth>`.
+/// Implementations keep their state (tokens, discovered URLs) behind an
+/// async mutex and count every change in a *generation*, which lets
+/// [`VendorAuth::recover`] tell "my credentials went stale" from "someone
+/// already replaced them while I waited".
+pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
+    /// Real base URL for API calls, discovered and cached on first use:
+    /// BMS `https://api.bms.kaseya.com`, ConnectWise
+    /// `https://{site}/{codebase}apis/3.0`, Autotask the zone URL
+    /// `https://webservicesN.autotask.net/atservicesrest`. No trailing slash.
+    fn base_url<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Url, Error>>;
+
+    /// Adds credentials to `request`; returns the generation of the
+    /// credentials and base URL used, for [`VendorAuth::recover`].
+    fn authorize<'a>(
+        &'a self,
+        transport: &'a Transport,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<u64, Error>>;
+
+    /// The status after which [`VendorAuth::recover`] may help: 401 for BMS
+    /// (expired token) and Autotask (moved zone), 404 for ConnectWise (the
+    /// codebase in the URL changed with an upgrade).
+    fn recovery_status(&self) -> StatusCode;
+
+    /// Called at most once per call, after it answered
+    /// [`VendorAuth::recovery_status`] with credentials of `generation`.
+    /// Refreshes the token or re-discovers the base URL; returns true when
+    /// the call should be sent once more.
+    ///
+    /// Single-flight: when `generation` is already stale, another call has
+    /// recovered meanwhile, so this returns true without logging in again.
+    fn recover<'a>(
+        &'a self,
+        transport: &'a Transport,
+        generation: u64,
+    ) -> BoxFuture<'a, Result<bool, Error>>;
+
+    /// Turns a generic error into a more precise one where the vendor's
+    /// body says what is wrong (e.g. Autotask's invalid integration code).
+    fn refine_error(&self, error: Error) -> Error {
+        error
+    }
+}
+
+/// Sends an authentication-side request (login, discovery) through the
+/// transport, so it gets the same retries, limits and tracing as API calls,
+/// and returns the body of a successful answer.
+async fn fetch(
+    transport: &Transport,
+    request: reqwest::Request,
+    op: &crate::transport::OperationMeta,
+) -> Result<bytes::Bytes, Error> {
+    let response = transport.execute(request, op.clone()).await?;
+    transport.classify(response, op).await
+}
+
+/// A URL error as a config error naming the setting, never its value
+/// (an on-prem URL can embed user info).
+fn invalid_url(setting: &str) -> Error {
+    Error::Config {
+        message: format!("{setting} is not a valid http(s) URL"),
+    }
+}
+
+/// Parses `text` as an http(s) URL, adding `https://` to a bare host.
+fn parse_site(text: &str, setting: &str) -> Result<Url, Error> {
+    let text = text.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| invalid_url(setting))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid_url(setting));
+    }
+    Ok(url)
+}
+
+/// `base` without a trailing slash on its path, the form
+/// [`VendorAuth::base_url`] promises.
+fn trim_base(mut base: Url) -> Url {
+    let path = base.path().trim_end_matches('/').to_owned();
+    base.set_path(&path);
+    base.set_query(None);
+    base.set_fragment(None);
+    base
+}
+
+/// `base` with `path` (starting with `/`) appended to its path, so a base
+/// with a path prefix (ConnectWise's `/v2025_1/apis/3.0`) keeps it.
+pub(crate) fn append_path(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}{path}", base.path().trim_end_matches('/'));
+    url.set_path(&joined);
+    url
+}
+
+/// True for a Kaseya BMS envelope that reports failure (`Success: false`,
+/// in either key case).
+pub(crate) fn envelope_failed(value: &serde_json::Value) -> bool {
+    json::envelope_success(value) == Some(false)
+}

@@ -1,0 +1,260 @@
+//! ConnectWise credentials and codebase discovery through the pipeline,
+//! against a wiremock "site" on 127.0.0.1.
+
+mod common;
+
+use common::{exact_policy, fixture, header_of, requests_to, transport, Sequence};
+use psa_clients::auth::ConnectWiseConfig;
+use psa_clients::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
+use psa_clients::secret::Secret;
+use psa_clients::transport::{OperationMeta, Vendor};
+use psa_clients::Error;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PRIVATE_KEY: &str = "privkey-SECRET-2";
+/// base64("acme+pubkey:privkey-SECRET-2"), computed independently.
+const BASIC: &str = "Basic YWNtZStwdWJrZXk6cHJpdmtleS1TRUNSRVQtMg==";
+const COMPANY_INFO: &str = "/login/companyinfo/acme";
+/// The fixture's codebase is `v2017_3/`.
+const OLD_TICKET: &str = "/v2017_3/apis/3.0/service/tickets/5";
+const NEW_TICKET: &str = "/v2025_1/apis/3.0/service/tickets/5";
+
+fn config(server: &MockServer) -> ConnectWiseConfig {
+    ConnectWiseConfig::new(
+        &server.uri(),
+        "acme",
+        "pubkey",
+        Secret::new(PRIVATE_KEY),
+        "client-123",
+    )
+    .expect("valid site")
+}
+
+fn pipeline(config: ConnectWiseConfig) -> Pipeline {
+    let (transport, _clock) = transport(exact_policy(1));
+    Pipeline::connectwise(transport, config).expect("valid config")
+}
+
+fn company_info(codebase: &str) -> ResponseTemplate {
+    let mut info: serde_json::Value =
+        serde_json::from_str(&fixture("connectwise/login_companyinfo.json")).expect("json");
+    info["Codebase"] = json!(codebase);
+    ResponseTemplate::new(200).set_body_json(info)
+}
+
+async fn mount(server: &MockServer, at: &str, template: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+async fn mount_fixture_company_info(server: &MockServer) {
+    let body = fixture("connectwise/login_companyinfo.json");
+    mount(
+        server,
+        COMPANY_INFO,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+}
+
+async fn get_ticket(pipeline: &Pipeline, query: &str) -> Result<Success, Error> {
+    let request = pipeline
+        .transport()
+        .client()
+        .get(format!("{PLACEHOLDER_BASE}/service/tickets/5{query}"))
+        .build()
+        .expect("request");
+    let op = OperationMeta::new(
+        Vendor::ConnectWise,
+        "getServiceTicketsById",
+        Method::GET,
+        "/service/tickets/{id}",
+    );
+    pipeline.send(request, op).await
+}
+
+#[tokio::test]
+async fn url_basic_header_client_id_and_version_pin_are_exact() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(
+        &server,
+        OLD_TICKET,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 5})),
+    )
+    .await;
+    let pipeline = pipeline(config(&server).with_api_version("2022.1"));
+
+    let success = get_ticket(&pipeline, "?fields=id,summary")
+        .await
+        .expect("call");
+    assert_eq!(success.status, StatusCode::OK);
+    assert_eq!(success.body.as_ref(), br#"{"id":5}"#);
+
+    let calls = requests_to(&server, OLD_TICKET).await;
+    assert_eq!(calls.len(), 1);
+    let call = &calls[0];
+    assert_eq!(call.url.query(), Some("fields=id,summary"));
+    assert_eq!(header_of(call, "authorization"), BASIC);
+    assert_eq!(header_of(call, "clientid"), "client-123");
+    assert_eq!(
+        header_of(call, "accept"),
+        "application/vnd.connectwise.com+json; version=2022.1"
+    );
+    assert_eq!(
+        pipeline.base_url().await.expect("base").as_str(),
+        format!("{}/v2017_3/apis/3.0", server.uri())
+    );
+    // Discovery is public and gets no credentials.
+    let discovery = requests_to(&server, COMPANY_INFO).await;
+    assert_eq!(header_of(&discovery[0], "authorization"), "");
+    assert_eq!(header_of(&discovery[0], "clientid"), "");
+}
+
+#[tokio::test]
+async fn without_a_version_pin_no_accept_header_is_forced() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(200)).await;
+    get_ticket(&pipeline(config(&server)), "")
+        .await
+        .expect("call");
+    let calls = requests_to(&server, OLD_TICKET).await;
+    assert!(!header_of(&calls[0], "accept").contains("vnd.connectwise"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_codebase_is_discovered_once_for_many_calls() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(200)).await;
+    let pipeline = pipeline(config(&server));
+
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..30 {
+        let pipeline = pipeline.clone();
+        calls.spawn(async move { get_ticket(&pipeline, "").await.map(|s| s.status) });
+    }
+    while let Some(result) = calls.join_next().await {
+        assert_eq!(result.expect("task").expect("call"), StatusCode::OK);
+    }
+    get_ticket(&pipeline, "").await.expect("one more");
+
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 1);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 31);
+}
+
+#[tokio::test]
+async fn a_404_after_an_upgrade_rediscovers_once_and_resends_to_the_new_codebase() {
+    let server = MockServer::start().await;
+    Mock::given(path(COMPANY_INFO))
+        .respond_with(Sequence::new(vec![
+            company_info("v2017_3/"),
+            company_info("v2025_1/"),
+        ]))
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        OLD_TICKET,
+        ResponseTemplate::new(404).set_body_json(json!({"code": "NotFound"})),
+    )
+    .await;
+    mount(
+        &server,
+        NEW_TICKET,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 5})),
+    )
+    .await;
+    let pipeline = pipeline(config(&server));
+
+    let success = get_ticket(&pipeline, "?fields=id")
+        .await
+        .expect("recovered");
+    assert_eq!(success.status, StatusCode::OK);
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 1);
+    let resent = requests_to(&server, NEW_TICKET).await;
+    assert_eq!(resent.len(), 1);
+    assert_eq!(resent[0].url.query(), Some("fields=id"));
+    assert_eq!(header_of(&resent[0], "authorization"), BASIC);
+
+    // Later calls go straight to the new codebase.
+    get_ticket(&pipeline, "").await.expect("next call");
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+    assert_eq!(requests_to(&server, NEW_TICKET).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_real_404_costs_one_rediscovery_and_no_resend() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(
+        &server,
+        OLD_TICKET,
+        ResponseTemplate::new(404).set_body_json(json!({"code": "NotFound"})),
+    )
+    .await;
+    let pipeline = pipeline(config(&server));
+
+    let err = get_ticket(&pipeline, "").await.expect_err("not found");
+    assert!(
+        matches!(err, Error::NotFound { status, .. } if status == StatusCode::NOT_FOUND),
+        "{err:?}"
+    );
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_fixed_codebase_is_never_discovered() {
+    let server = MockServer::start().await;
+    mount(&server, NEW_TICKET, ResponseTemplate::new(404)).await;
+    let pipeline = pipeline(config(&server).with_codebase("v2025_1"));
+
+    let err = get_ticket(&pipeline, "").await.expect_err("not found");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 0);
+    assert_eq!(requests_to(&server, NEW_TICKET).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_company_info_without_codebase_is_a_malformed_body() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        COMPANY_INFO,
+        ResponseTemplate::new(200).set_body_json(json!({"CompanyName": "acme"})),
+    )
+    .await;
+    let err = get_ticket(&pipeline(config(&server)), "")
+        .await
+        .expect_err("no codebase");
+    assert!(
+        matches!(&err, Error::MalformedBody { operation_id: "getCompanyInfo", path, .. } if path == "Codebase"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_private_key_is_not_in_debug_output() {
+    let config = ConnectWiseConfig::new(
+        "na.myconnectwise.net",
+        "acme",
+        "pubkey",
+        Secret::new(PRIVATE_KEY),
+        "client-123",
+    )
+    .expect("valid site");
+    let (transport, _) = transport(exact_policy(1));
+    let pipeline = Pipeline::connectwise(transport, config.clone()).expect("valid");
+    let shown = format!("{config:?} {pipeline:?}");
+    assert!(!shown.contains(PRIVATE_KEY), "{shown}");
+    assert!(!shown.contains("YWNtZStwdWJrZXk6"), "{shown}");
+}
