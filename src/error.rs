@@ -209,11 +209,14 @@ impl Error {
             | Self::MalformedBody { status, .. }
             | Self::Redirected { status, .. } => Some(*status),
             Self::RateLimited { status, .. } => *status,
-            Self::Transport { .. } | Self::Timeout { .. } | Self::Config { .. } => None,
+            Self::Transport { .. }
+            | Self::Timeout { .. }
+            | Self::InvalidRequest { .. }
+            | Self::Config { .. } => None,
         }
     }
 
-    /// The operation id of the failing call (`None` for config errors).
+    /// The operation id of the failing call (`None` for configuration and request-building errors).
     pub fn operation_id(&self) -> Option<&'static str> {
         match self {
             Self::Authentication { operation_id, .. }
@@ -227,7 +230,7 @@ impl Error {
             | Self::Redirected { operation_id, .. }
             | Self::Transport { operation_id, .. }
             | Self::Timeout { operation_id, .. } => Some(operation_id),
-            Self::Config { .. } => None,
+            Self::InvalidRequest { .. } | Self::Config { .. } => None,
         }
     }
 

@@ -2,6 +2,8 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+#[cfg(any(feature = "bms", feature = "autotask", feature = "_connectwise"))]
+pub mod client;
 pub mod error;
 pub mod pipeline;
 pub mod secret;

@@ -42,12 +42,16 @@ pub fn render(
     let mut files = Vec::new();
     match corrections.modules {
         ModuleSplit::Single => {
-            let file = generate_module(
+            let mut file = generate_module(
                 &prepared.spec,
                 prepared.entry.vendor,
                 &prepared.report.wire_aliases,
                 &mut report,
             )?;
+            // Field paths serve the query builders: Autotask filters (BMS filters are plain parameters).
+            if prepared.entry.vendor == crate::vendor::Vendor::Autotask {
+                report.field_paths += postprocess::field_paths::apply(&mut file);
+            }
             files.push(finish(String::new(), file, &header));
         }
         ModuleSplit::FirstPathSegment => {
@@ -58,6 +62,8 @@ pub fn render(
             keep_only_types(&mut types_file);
             let r = postprocess::apply(&mut types_file, &prepared.report.wire_aliases);
             report.add(&r);
+            // ConnectWise conditions name fields; the shared models get typed paths for them.
+            report.field_paths += postprocess::field_paths::apply(&mut types_file);
             let shared = split::type_names(&types_file);
             files.push(finish("types".into(), types_file, &header));
             for module in split::modules(&prepared.spec)

@@ -3,10 +3,12 @@
 //! Users reach these through `psa_clients` (`psa_clients::Timestamp`); the generated crates depend on this
 //! small crate instead of on `psa_clients` itself so that they compile in parallel with it.
 
+pub mod fields;
 pub mod hooks;
 pub mod paging;
 mod timestamp;
 
+pub use fields::FieldPath;
 pub use hooks::{Executor, Hooks, Operation};
 
 pub use timestamp::{Timestamp, TimestampError};

@@ -5,6 +5,9 @@
 //!
 //! [`filter`] builds the JSON bodies of `POST /V1.0/{Entity}/query` and `…/query/count`.
 
+mod client;
 pub mod filter;
+
+pub use client::Client;
 
 pub use psa_clients_autotask::*;

@@ -3,4 +3,7 @@
 //! Every response is the BMS envelope `{success, error, result, totalRecords}`; models read the camelCase the
 //! API sends and the PascalCase the document declares.
 
+mod client;
+
+pub use client::Client;
 pub use psa_clients_bms::*;

@@ -8,6 +8,9 @@
 //! [`conditions`] builds and parses the query-string filter language of the `conditions`, `childConditions`,
 //! `customFieldConditions`, `orderBy` and `fields` parameters.
 
+mod client;
 pub mod conditions;
+
+pub use client::{Areas, Client};
 
 pub use psa_clients_connectwise::*;
