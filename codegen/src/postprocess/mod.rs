@@ -2,6 +2,7 @@
 //!
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
+pub mod api_version_header;
 pub mod hooks;
 pub mod open_enums;
 pub mod timestamps;
@@ -19,6 +20,8 @@ pub struct PostprocessReport {
     pub timestamps: usize,
     /// String enums given an `Unknown(String)` variant.
     pub open_enums: usize,
+    /// `api-version` request headers removed.
+    pub api_version_headers: usize,
     /// Operations routed through the run-time hooks, and paging trait impls.
     pub hooks: hooks::HooksReport,
 }
@@ -29,6 +32,7 @@ impl PostprocessReport {
         self.aliases += other.aliases;
         self.timestamps += other.timestamps;
         self.open_enums += other.open_enums;
+        self.api_version_headers += other.api_version_headers;
         self.hooks.operations += other.hooks.operations;
         self.hooks.paged += other.hooks.paged;
         self.hooks.entities += other.hooks.entities;
@@ -42,6 +46,7 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         aliases: wire_aliases::apply(file, aliases),
         timestamps: timestamps::apply(file),
         open_enums: open_enums::apply(file),
+        api_version_headers: api_version_header::apply(file),
         hooks: hooks::HooksReport::default(),
     }
 }
