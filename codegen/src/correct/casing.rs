@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::walk::{for_each_operation, visit_schemas_mut, MapPointer};
+use super::walk::{visit_document_schemas, OperationSchemas};
 use crate::vendor::Casing;
 
 /// Wire property name → the other spellings the document used for it.
@@ -54,27 +54,13 @@ pub(super) fn apply(doc: &mut Value, casing: Casing) -> (Vec<String>, WireAliase
             }
         }
     };
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
-        for s in schemas.values_mut() {
-            visit_schemas_mut(s, &mut fix);
-        }
-    }
-    for_each_operation(doc, |_, _, op| {
-        // Only JSON bodies and responses: forms keep their declared field names.
-        if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
-            visit_schemas_mut(s, &mut fix);
-        }
-        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-            for r in responses.values_mut() {
-                if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
-                    visit_schemas_mut(s, &mut fix);
-                }
-            }
-        }
-    });
+    // Only JSON bodies and responses: forms keep their declared field names.
+    visit_document_schemas(
+        doc,
+        |_| true,
+        OperationSchemas::JsonBodiesAndResponses,
+        &mut fix,
+    );
     let summary = if renamed == 0 {
         Vec::new()
     } else {

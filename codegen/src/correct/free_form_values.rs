@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::walk::{for_each_operation, ref_target, visit_schemas_mut, MapPointer};
+use super::walk::{ref_target, visit_document_schemas, OperationSchemas};
 
 pub(super) fn apply(doc: &mut Value) -> Vec<String> {
     let free_form: BTreeSet<String> = doc
@@ -46,26 +46,12 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
             }
         }
     };
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
-        for s in schemas.values_mut() {
-            visit_schemas_mut(s, &mut fix);
-        }
-    }
-    for_each_operation(doc, |_, _, op| {
-        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-            for r in responses.values_mut() {
-                if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
-                    visit_schemas_mut(s, &mut fix);
-                }
-            }
-        }
-        if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
-            visit_schemas_mut(s, &mut fix);
-        }
-    });
+    visit_document_schemas(
+        doc,
+        |_| true,
+        OperationSchemas::JsonBodiesAndResponses,
+        &mut fix,
+    );
     if replaced == 0 {
         return Vec::new();
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::walk::{for_each_operation, ref_target, visit_schemas_mut};
+use super::walk::{ref_target, visit_document_schemas, OperationSchemas};
 
 pub(super) fn apply(doc: &mut Value) -> Vec<String> {
     let reachable = reachable_from_responses(doc);
@@ -55,29 +55,13 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
             }
         }
     };
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
-        for (name, schema) in schemas.iter_mut() {
-            if reachable.contains(name) {
-                visit_schemas_mut(schema, &mut relax);
-            }
-        }
-    }
-    for_each_operation(doc, |_, _, op| {
-        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-            for r in responses.values_mut() {
-                if let Some(content) = r.get_mut("content").and_then(Value::as_object_mut) {
-                    for media in content.values_mut() {
-                        if let Some(s) = media.get_mut("schema") {
-                            visit_schemas_mut(s, &mut relax);
-                        }
-                    }
-                }
-            }
-        }
-    });
+    // Inline request bodies are not visited: only responses need to be lenient.
+    visit_document_schemas(
+        doc,
+        |name| reachable.contains(name),
+        OperationSchemas::AllResponses,
+        &mut relax,
+    );
     vec![format!(
         "{} response schemas: {relaxed_required} `required` lists dropped, {opened} `additionalProperties: false` \
          dropped, {nullable} list/map properties made nullable",

@@ -53,6 +53,69 @@ pub fn visit_schemas_mut(schema: &mut Value, f: &mut dyn FnMut(&mut Map<String, 
     }
 }
 
+/// Which inline operation schemas [`visit_document_schemas`] visits besides the component schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationSchemas {
+    /// The `application/json` schemas of request bodies and responses: what travels as JSON. Forms and
+    /// multipart bodies are skipped, because the server binds their fields by the declared names.
+    JsonBodiesAndResponses,
+    /// The response schemas under every media type; request bodies are skipped.
+    AllResponses,
+}
+
+/// Calls `f` on every schema object nested anywhere in the document's schemas: in each component schema whose
+/// name `component` accepts, and in the inline operation schemas `operations` selects. `$ref`s are not
+/// followed (a referenced component is visited as a component, if accepted).
+///
+/// This is the one traversal the schema-rewriting passes share, so that they agree on where schemas live.
+pub fn visit_document_schemas(
+    doc: &mut Value,
+    component: impl Fn(&str) -> bool,
+    operations: OperationSchemas,
+    f: &mut dyn FnMut(&mut Map<String, Value>),
+) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            if component(name) {
+                visit_schemas_mut(schema, f);
+            }
+        }
+    }
+    for_each_operation(doc, |_, _, op| {
+        if operations == OperationSchemas::JsonBodiesAndResponses {
+            if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
+                visit_schemas_mut(s, f);
+            }
+        }
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for response in responses.values_mut() {
+            match operations {
+                OperationSchemas::JsonBodiesAndResponses => {
+                    if let Some(s) = response.pointer_mut("/content/application~1json/schema") {
+                        visit_schemas_mut(s, f);
+                    }
+                }
+                OperationSchemas::AllResponses => {
+                    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                    else {
+                        continue;
+                    };
+                    for media in content.values_mut() {
+                        if let Some(s) = media.get_mut("schema") {
+                            visit_schemas_mut(s, f);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
 /// The component schema name a `$ref` points to (`#/components/schemas/X` → `X`, JSON-pointer unescaped).
 pub fn ref_target(reference: &str) -> Option<String> {
     reference
@@ -88,5 +151,42 @@ impl MapPointer for Map<String, Value> {
         } else {
             value.pointer_mut(tail)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The `title`s of the schemas visited, in visiting order.
+    fn visited(doc: &mut Value, component: &str, operations: OperationSchemas) -> Vec<String> {
+        let mut seen = Vec::new();
+        visit_document_schemas(doc, |name| name == component, operations, &mut |obj| {
+            if let Some(title) = obj.get("title").and_then(Value::as_str) {
+                seen.push(title.to_owned());
+            }
+        });
+        seen
+    }
+
+    #[test]
+    fn document_schemas_are_chosen_by_component_name_and_operation_site() {
+        let mut doc = json!({"paths": {"/t": {"post": {
+            "requestBody": {"content": {
+                "application/json": {"schema": {"title": "json body"}},
+                "application/x-www-form-urlencoded": {"schema": {"title": "form body"}}}},
+            "responses": {"200": {"description": "", "content": {
+                "application/json": {"schema": {"title": "json response", "items": {"title": "nested"}}},
+                "text/plain": {"schema": {"title": "text response"}}}}}
+        }}}, "components": {"schemas": {"A": {"title": "A"}, "B": {"title": "B"}}}});
+        assert_eq!(
+            visited(&mut doc, "A", OperationSchemas::JsonBodiesAndResponses),
+            ["A", "json body", "json response", "nested"]
+        );
+        assert_eq!(
+            visited(&mut doc, "B", OperationSchemas::AllResponses),
+            ["B", "json response", "nested", "text response"]
+        );
     }
 }

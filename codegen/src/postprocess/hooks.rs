@@ -521,7 +521,7 @@ mod tests {
             text.contains("NumberedPages < 'a > for GetServiceTickets < 'a >"),
             "{text}"
         );
-        assert!(text.contains("type Item = :: std :: vec :: Vec < types :: Ticket >") == false);
+        assert!(!text.contains("type Item = :: std :: vec :: Vec < types :: Ticket >"));
         assert!(text.contains("type Item = types :: Ticket"), "{text}");
         assert!(
             text.contains("self . page (page) . page_size (page_size)"),

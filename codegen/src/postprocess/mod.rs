@@ -2,6 +2,7 @@
 //!
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
+pub mod api_version_header;
 pub mod field_paths;
 pub mod hooks;
 pub mod open_enums;
@@ -22,6 +23,8 @@ pub struct PostprocessReport {
     pub open_enums: usize,
     /// Models given typed field paths.
     pub field_paths: usize,
+    /// `api-version` request headers removed.
+    pub api_version_headers: usize,
     /// Operations routed through the run-time hooks, and paging trait impls.
     pub hooks: hooks::HooksReport,
 }
@@ -33,6 +36,7 @@ impl PostprocessReport {
         self.timestamps += other.timestamps;
         self.open_enums += other.open_enums;
         self.field_paths += other.field_paths;
+        self.api_version_headers += other.api_version_headers;
         self.hooks.operations += other.hooks.operations;
         self.hooks.paged += other.hooks.paged;
         self.hooks.entities += other.hooks.entities;
@@ -47,6 +51,7 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         timestamps: timestamps::apply(file),
         open_enums: open_enums::apply(file),
         field_paths: 0,
+        api_version_headers: api_version_header::apply(file),
         hooks: hooks::HooksReport::default(),
     }
 }
