@@ -148,6 +148,16 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// A vendor's paging information cannot be followed: it points back to
+    /// the page just fetched, to another host, or lacks what the next
+    /// request needs. Reported instead of stopping, so a result is never
+    /// silently cut short.
+    #[error("paging cannot continue: {message}")]
+    Paging {
+        /// What is wrong.
+        message: String,
+    },
+
     /// Invalid configuration, found before anything was sent.
     #[error("configuration error: {message}")]
     Config {
@@ -185,7 +195,10 @@ impl Error {
             | Self::MalformedBody { status, .. }
             | Self::Redirected { status, .. } => Some(*status),
             Self::RateLimited { status, .. } => *status,
-            Self::Transport { .. } | Self::Timeout { .. } | Self::Config { .. } => None,
+            Self::Transport { .. }
+            | Self::Timeout { .. }
+            | Self::Paging { .. }
+            | Self::Config { .. } => None,
         }
     }
 
@@ -202,7 +215,7 @@ impl Error {
             | Self::Redirected { operation_id, .. }
             | Self::Transport { operation_id, .. }
             | Self::Timeout { operation_id, .. } => Some(operation_id),
-            Self::Config { .. } => None,
+            Self::Paging { .. } | Self::Config { .. } => None,
         }
     }
 

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod pagination;
 pub mod secret;
 pub mod transport;
 
