@@ -129,6 +129,9 @@ where
             if state.done {
                 return None;
             }
+            // Release the used-up page's buffer before the next one arrives,
+            // so at most one page is held while waiting.
+            state.buffer = Vec::new().into_iter();
             match state.pages.next().await {
                 Some(Ok(page)) => state.buffer = page.items.into_iter(),
                 Some(Err(err)) => {
@@ -287,5 +290,83 @@ fn config(message: impl Into<String>) -> Error {
 fn paging(message: impl Into<String>) -> Error {
     Error::Paging {
         message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use futures_util::stream;
+
+    use super::*;
+
+    fn failed() -> Error {
+        paging("page 2 failed")
+    }
+
+    #[tokio::test]
+    async fn items_end_after_an_error_even_if_the_pages_go_on() {
+        let pages = stream::iter(vec![
+            Ok(Page::new(vec![1, 2], 1)),
+            Err(failed()),
+            Ok(Page::new(vec![3], 3)),
+        ]);
+        let results: Vec<Result<i32, Error>> = items(pages).collect().await;
+        assert_eq!(results.len(), 3);
+        assert!(matches!(results[..2], [Ok(1), Ok(2)]));
+        assert!(matches!(results[2], Err(Error::Paging { .. })));
+    }
+
+    #[tokio::test]
+    async fn cap_stops_polling_and_errors_are_returned() {
+        let polled = Cell::new(0);
+        let records = stream::iter(1..=10).map(|n| {
+            polled.set(polled.get() + 1);
+            Ok::<_, Error>(n)
+        });
+        assert_eq!(
+            try_collect(records, Some(4)).await.ok(),
+            Some(vec![1, 2, 3, 4])
+        );
+        assert_eq!(polled.get(), 4);
+        let none = try_collect(stream::iter(vec![Ok::<i32, Error>(1)]), Some(0)).await;
+        assert_eq!(none.ok(), Some(vec![]));
+        let failing = stream::iter(vec![Ok(1), Err(failed())]);
+        assert!(try_collect(failing, None).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn drive_stops_after_the_last_page_and_after_an_error() {
+        let calls = Cell::new(0u32);
+        let pages = drive(1u32, (), |cursor, number, ()| {
+            calls.set(calls.get() + 1);
+            async move {
+                let next = if cursor < 3 {
+                    Next::Fetch(cursor + 1)
+                } else {
+                    Next::Stop
+                };
+                Ok((Page::new(vec![cursor], number), next, ()))
+            }
+        });
+        let count = count_pages(pages).await.ok();
+        assert_eq!(count, Some(PageCount { pages: 3, items: 3 }));
+        assert_eq!(calls.get(), 3);
+
+        let calls = Cell::new(0u32);
+        let pages = drive(1u32, (), |cursor, _, ()| {
+            calls.set(calls.get() + 1);
+            async move {
+                if cursor == 2 {
+                    return Err(failed());
+                }
+                Ok((Page::new(vec![cursor], cursor), Next::Fetch(cursor + 1), ()))
+            }
+        });
+        let results: Vec<_> = pages.collect().await;
+        assert_eq!(results.len(), 2);
+        assert!(results[1].is_err());
+        assert_eq!(calls.get(), 2);
     }
 }
