@@ -171,6 +171,16 @@ pub enum Error {
         message: String,
     },
 
+    /// A vendor's paging information cannot be followed: it points back to
+    /// the page just fetched, to another host, or lacks what the next
+    /// request needs. Reported instead of stopping, so a result is never
+    /// silently cut short.
+    #[error("paging cannot continue: {message}")]
+    Paging {
+        /// What is wrong.
+        message: String,
+    },
+
     /// Invalid configuration, found before anything was sent.
     #[error("configuration error: {message}")]
     Config {
@@ -212,6 +222,7 @@ impl Error {
             Self::Transport { .. }
             | Self::Timeout { .. }
             | Self::InvalidRequest { .. }
+            | Self::Paging { .. }
             | Self::Config { .. } => None,
         }
     }
@@ -230,7 +241,7 @@ impl Error {
             | Self::Redirected { operation_id, .. }
             | Self::Transport { operation_id, .. }
             | Self::Timeout { operation_id, .. } => Some(operation_id),
-            Self::InvalidRequest { .. } | Self::Config { .. } => None,
+            Self::InvalidRequest { .. } | Self::Paging { .. } | Self::Config { .. } => None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 #[cfg(any(feature = "bms", feature = "autotask", feature = "_connectwise"))]
 pub mod client;
 pub mod error;
+pub mod pagination;
 pub mod pipeline;
 pub mod secret;
 pub mod transport;
