@@ -9,7 +9,6 @@
     not(any(feature = "connectwise", feature = "autotask")),
     allow(dead_code)
 )]
-
 // The helpers serve only the vendor-gated tests below; a build without those vendors (as the hand-written modules
 // are checked: `--no-default-features`) would otherwise fail clippy's dead-code lint.
 #![cfg_attr(

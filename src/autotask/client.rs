@@ -1,10 +1,22 @@
 //! Building the Autotask client.
 
+use std::future::ready;
 use std::sync::Arc;
 
+use bytes::Bytes;
+use futures_util::future::Either;
+use futures_util::stream::{self, StreamExt};
+use psa_clients_runtime::paging::AutotaskEntity;
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
+
 use crate::auth::AutotaskConfig;
+use crate::autotask::filter::Query;
 use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::pagination::autotask::AutotaskQuery;
+use crate::pagination::{ItemStream, PageStream};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
+use crate::transport::{OperationMeta, Vendor};
 use crate::Error;
 
 /// An Autotask client. Every generated operation is available through `Deref`
@@ -42,4 +54,91 @@ impl ClientBuilder<AutotaskConfig> {
         );
         Ok(VendorClient { api, pipeline })
     }
+}
+
+impl VendorClient<psa_clients_autotask::Client> {
+    /// Every `T` matching `query`, as a lazy stream: `POST /V1.0/{Entity}/query`, then each
+    /// `pageDetails.nextPageUrl` with the same method and body (a GET there answers 405, and the records
+    /// after the first 500 would be lost). Each page counts against the entity's concurrency limit.
+    ///
+    /// ```no_run
+    /// # async fn run(at: &psa_clients::autotask::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::TryStreamExt;
+    /// use psa_clients::autotask::{filter::{field, Query}, types::CompanyModel};
+    ///
+    /// let active = Query::builder().filter(field("isActive").eq(true)).build()?;
+    /// let companies: Vec<CompanyModel> = at.query(&active).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query<T: AutotaskEntity>(&self, query: &Query) -> ItemStream<'static, T> {
+        Box::pin(crate::pagination::items(self.query_pages(query)))
+    }
+
+    /// Pages of [`query`](Self::query), with Autotask's page details.
+    pub fn query_pages<T: AutotaskEntity>(&self, query: &Query) -> PageStream<'static, T> {
+        let body = match serde_json::to_vec(query) {
+            Ok(body) => Bytes::from(body),
+            Err(e) => {
+                return error_stream(Error::InvalidRequest {
+                    message: format!("the query does not serialize: {e}"),
+                })
+            }
+        };
+        let pipeline = Arc::clone(&self.pipeline);
+        let pages = async move {
+            // Start from the real zone URL: the pager refuses a next page on another host than the first.
+            let base = pipeline.base_url().await?;
+            let url = format!(
+                "{}/V1.0/{}/query",
+                base.as_str().trim_end_matches('/'),
+                T::ENTITY
+            );
+            let first = AutotaskQuery::post(&url, body)?.operation_id(QUERY_OPERATION);
+            Ok::<_, Error>(first.pages(move |method, url, body| {
+                let pipeline = Arc::clone(&pipeline);
+                async move {
+                    let mut request = reqwest::Request::new(method.clone(), url);
+                    let headers = request.headers_mut();
+                    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    *request.body_mut() = body.map(Into::into);
+                    let meta =
+                        OperationMeta::new(Vendor::Autotask, QUERY_OPERATION, method, QUERY_PATH)
+                            .with_limit_key(T::ENTITY);
+                    Ok(pipeline.send(request, meta).await?.body)
+                }
+            }))
+        };
+        Box::pin(stream::once(pages).flat_map(|pages| match pages {
+            Ok(pages) => Either::Left(pages),
+            Err(error) => Either::Right(stream::once(ready(Err(error)))),
+        }))
+    }
+
+    /// How many `T` match `query` (`POST /V1.0/{Entity}/query/count`).
+    ///
+    /// # Errors
+    /// Every [`Error`] the pipeline reports; [`Error::MalformedBody`] for an answer without `queryCount`.
+    pub async fn count<T: AutotaskEntity>(&self, query: &Query) -> Result<u64, Error> {
+        #[derive(serde::Deserialize)]
+        struct Count {
+            #[serde(rename = "queryCount", alias = "QueryCount")]
+            query_count: u64,
+        }
+        let count: Count = self
+            .raw(Method::POST, format!("/V1.0/{}/query/count", T::ENTITY))
+            .json(&query.count())
+            .operation_id("queryCount")
+            .limit_key(T::ENTITY)
+            .send()
+            .await?;
+        Ok(count.query_count)
+    }
+}
+
+const QUERY_OPERATION: &str = "query";
+const QUERY_PATH: &str = "/V1.0/{Entity}/query";
+
+fn error_stream<T: Send + 'static>(error: Error) -> PageStream<'static, T> {
+    Box::pin(stream::once(ready(Err(error))))
 }

@@ -47,6 +47,17 @@ use crate::Error;
 pub mod autotask;
 pub mod bms;
 pub mod connectwise;
+#[cfg(any(feature = "bms", feature = "_connectwise"))]
+mod list;
+
+#[cfg(any(feature = "bms", feature = "_connectwise"))]
+pub use list::ListStreams;
+
+/// A boxed, `Send` stream of pages, as the vendor clients return them.
+pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<Page<T>, Error>> + Send + 'a>>;
+
+/// A boxed, `Send` stream of records, as the vendor clients return them.
+pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 /// One page of results as a pager received it.
 ///

@@ -1,0 +1,369 @@
+//! The generated clients end to end: vendor `Client`s built from configs, calls through the generated
+//! builders (auth, discovery, paging, typed errors), raw requests and Autotask queries, against wiremock
+//! servers on 127.0.0.1.
+#![cfg(all(
+    feature = "bms",
+    feature = "autotask",
+    feature = "connectwise-service",
+    feature = "connectwise-system"
+))]
+
+mod common;
+
+use common::{exact_policy, header_of, requests_to, transport};
+use futures_util::TryStreamExt;
+use psa_clients::auth::{AutotaskConfig, BmsConfig, BmsRegion, ConnectWiseConfig};
+use psa_clients::autotask::filter::{field, Query};
+use psa_clients::autotask::types::CompanyModel;
+use psa_clients::connectwise::types::Ticket;
+use psa_clients::pagination::ListStreams;
+use psa_clients::secret::Secret;
+use psa_clients::{autotask, bms, connectwise, Error};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const TICKETS: &str = "/v2025_1/apis/3.0/service/tickets";
+
+async fn connectwise_client(server: &MockServer) -> connectwise::Client {
+    Mock::given(method("GET"))
+        .and(path("/login/companyinfo/acme"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Codebase": "v2025_1/"})))
+        .mount(server)
+        .await;
+    let config = ConnectWiseConfig::new(
+        &server.uri(),
+        "acme",
+        "pub",
+        Secret::new("priv"),
+        "client-1",
+    )
+    .expect("valid site");
+    let (transport, _) = transport(exact_policy(1));
+    connectwise::Client::builder(config)
+        .transport(transport)
+        .build()
+        .expect("client")
+}
+
+/// Three pages of tickets, 2 + 2 + 1, chained by `Link` headers.
+struct TicketPages;
+
+impl Respond for TicketPages {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let page: u32 = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        let ids: Vec<u32> = match page {
+            1 => vec![1, 2],
+            2 => vec![3, 4],
+            _ => vec![5],
+        };
+        let body: Vec<_> = ids
+            .iter()
+            .map(|id| json!({"id": id, "summary": format!("t{id}")}))
+            .collect();
+        let mut template = ResponseTemplate::new(200).set_body_json(body);
+        if page < 3 {
+            let next = format!(
+                "<{}{TICKETS}?page={}&pageSize=2>; rel=\"next\"",
+                request.url.origin().ascii_serialization(),
+                page + 1
+            );
+            template = template.insert_header("Link", next.as_str());
+        }
+        template
+    }
+}
+
+#[tokio::test]
+async fn connectwise_list_streams_every_page_with_conditions_and_credentials() {
+    let server = MockServer::start().await;
+    let cw = connectwise_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path(TICKETS))
+        .respond_with(TicketPages)
+        .mount(&server)
+        .await;
+
+    let tickets: Vec<Ticket> = cw
+        .service()
+        .get_service_tickets()
+        .conditions(r#"board/name="Help Desk""#)
+        .stream_items(2)
+        .try_collect()
+        .await
+        .expect("all pages");
+
+    let ids: Vec<i64> = tickets.iter().filter_map(|t| t.id.map(i64::from)).collect();
+    assert_eq!(ids, vec![1, 2, 3, 4, 5]);
+    assert_eq!(tickets[4].summary.as_deref(), Some("t5"));
+    let requests = requests_to(&server, TICKETS).await;
+    assert_eq!(requests.len(), 3);
+    for (n, request) in requests.iter().enumerate() {
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        assert!(
+            query.contains(&("conditions".into(), r#"board/name="Help Desk""#.into())),
+            "{query:?}"
+        );
+        assert!(
+            query.contains(&("page".into(), (n + 1).to_string())),
+            "{query:?}"
+        );
+        assert_eq!(header_of(request, "clientId"), "client-1");
+        assert!(header_of(request, "authorization").starts_with("Basic "));
+    }
+}
+
+#[tokio::test]
+async fn connectwise_generated_call_errors_are_typed_with_the_vendor_operation_id() {
+    let server = MockServer::start().await;
+    let cw = connectwise_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{TICKETS}/5")))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"code": "NotAuthorized"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{TICKETS}/6")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "not a number"})))
+        .mount(&server)
+        .await;
+
+    let forbidden = cw.service().get_service_tickets_by_id().id(5).send().await;
+    match forbidden.map_err(Error::from) {
+        Err(Error::Forbidden {
+            operation_id,
+            status,
+            ..
+        }) => {
+            assert_eq!(
+                (operation_id, status),
+                ("getServiceTicketsById", StatusCode::FORBIDDEN)
+            );
+        }
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
+    let malformed = cw.service().get_service_tickets_by_id().id(6).send().await;
+    assert!(
+        matches!(malformed.map_err(Error::from), Err(Error::MalformedBody { ref snippet, .. }) if snippet.contains("not a number")),
+    );
+    let missing = cw.service().get_service_tickets_by_id().send().await;
+    assert!(matches!(
+        missing.map_err(Error::from),
+        Err(Error::InvalidRequest { .. })
+    ));
+}
+
+#[tokio::test]
+async fn connectwise_raw_requests_use_the_same_pipeline() {
+    let server = MockServer::start().await;
+    let cw = connectwise_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2025_1/apis/3.0/system/info"))
+        .and(query_param("fields", "version"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"version": "v2025.1"})))
+        .mount(&server)
+        .await;
+
+    let info = cw
+        .raw(Method::GET, "/system/info")
+        .query("fields", "version")
+        .send_value()
+        .await
+        .expect("raw call");
+    assert_eq!(info, json!({"version": "v2025.1"}));
+    let request = &requests_to(&server, "/v2025_1/apis/3.0/system/info").await[0];
+    assert_eq!(header_of(request, "clientId"), "client-1");
+}
+
+async fn bms_client(server: &MockServer) -> bms::Client {
+    Mock::given(method("POST"))
+        .and(path("/v2/security/authenticate"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Result": {"AccessToken": "tok-1", "RefreshToken": "ref-1",
+                       "AccessTokenExpireOn": "2099-01-01T00:00:00", "RefreshTokenExpireOn": "2099-01-01T00:00:00"},
+            "Success": true
+        })))
+        .mount(server)
+        .await;
+    let host = Url::parse(&server.uri()).expect("url");
+    let config = BmsConfig::new(
+        BmsRegion::Custom(host),
+        "acme",
+        "api@acme.example",
+        Secret::new("pw"),
+    );
+    let (transport, _) = transport(exact_policy(1));
+    bms::Client::builder(config)
+        .transport(transport)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn bms_list_pages_to_total_records_with_one_login() {
+    let server = MockServer::start().await;
+    let bms = bms_client(&server).await;
+    for (page, ids) in [("1", vec![1, 2]), ("2", vec![3])] {
+        let result: Vec<_> = ids
+            .iter()
+            .map(|id| json!({"Id": id, "Title": format!("b{id}")}))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path("/v2/servicedesk/tickets"))
+            .and(query_param("PageNumber", page))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"Success": true, "Result": result, "TotalRecords": 3})),
+            )
+            .mount(&server)
+            .await;
+    }
+
+    let tickets = bms
+        .get_tickets()
+        .collect_items(2, None)
+        .await
+        .expect("pages");
+    assert_eq!(
+        tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![Some(1), Some(2), Some(3)]
+    );
+    assert_eq!(
+        requests_to(&server, "/v2/security/authenticate")
+            .await
+            .len(),
+        1
+    );
+    let pages = requests_to(&server, "/v2/servicedesk/tickets").await;
+    assert_eq!(
+        pages.len(),
+        2,
+        "stops at TotalRecords without asking for page 3"
+    );
+    assert_eq!(header_of(&pages[1], "authorization"), "Bearer tok-1");
+}
+
+#[tokio::test]
+async fn bms_success_false_through_a_generated_call_is_a_vendor_error() {
+    let server = MockServer::start().await;
+    let bms = bms_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/servicedesk/tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Success": false, "Error": {"Code": "E42", "Message": "Tenant suspended"}
+        })))
+        .mount(&server)
+        .await;
+
+    let result = bms.get_tickets().send().await.map_err(Error::from);
+    match result {
+        Err(error @ Error::Vendor { .. }) => {
+            assert!(error.to_string().contains("Tenant suspended"), "{error}")
+        }
+        other => panic!("expected a vendor error, got {other:?}"),
+    }
+}
+
+async fn autotask_client(server: &MockServer) -> autotask::Client {
+    Mock::given(method("GET"))
+        .and(path("/discovery/v1.0/zoneInformation"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "url": format!("{}/zone/atservicesrest/", server.uri())
+        })))
+        .mount(server)
+        .await;
+    let discovery = Url::parse(&format!("{}/discovery", server.uri())).expect("url");
+    let config = AutotaskConfig::new(
+        "api@acme.example",
+        Secret::new("s3cret"),
+        Secret::new("CODE"),
+    )
+    .with_discovery_url(discovery);
+    let (transport, _) = transport(exact_policy(1));
+    autotask::Client::builder(config)
+        .transport(transport)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn autotask_query_posts_every_page_with_the_same_body_and_counts() {
+    let server = MockServer::start().await;
+    let at = autotask_client(&server).await;
+    let query_path = "/zone/atservicesrest/V1.0/Companies/query";
+    let next = format!("{}{query_path}/next?paging=abc", server.uri());
+    Mock::given(method("POST"))
+        .and(path(query_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"id": 1, "companyName": "A"}, {"id": 2, "companyName": "B"}],
+            "pageDetails": {"count": 2, "requestCount": 2, "prevPageUrl": null, "nextPageUrl": next}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{query_path}/next")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"id": 3, "companyName": "C"}],
+            "pageDetails": {"count": 1, "requestCount": 2, "prevPageUrl": null, "nextPageUrl": null}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{query_path}/count")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"queryCount": 3})))
+        .mount(&server)
+        .await;
+
+    let active = Query::builder()
+        .filter(field("isActive").eq(true))
+        .max_records(2)
+        .build()
+        .expect("query");
+    let companies: Vec<CompanyModel> = at.query(&active).try_collect().await.expect("pages");
+    let names: Vec<_> = companies
+        .iter()
+        .filter_map(|c| c.company_name.clone())
+        .collect();
+    assert_eq!(names, ["A", "B", "C"]);
+    let first = &requests_to(&server, query_path).await[0];
+    let second = &requests_to(&server, &format!("{query_path}/next")).await[0];
+    assert_eq!(
+        first.body, second.body,
+        "the next page repeats the query body"
+    );
+    assert_eq!(header_of(second, "ApiIntegrationCode"), "CODE");
+    assert_eq!(at.count::<CompanyModel>(&active).await.expect("count"), 3);
+}
+
+#[test]
+fn typed_field_paths_feed_the_query_builders_with_wire_names() {
+    use psa_clients::connectwise::conditions;
+
+    let path = Ticket::fields().board().name();
+    assert_eq!(path.as_str(), "board/name");
+    let rendered = conditions::field(path)
+        .eq("Help Desk")
+        .render()
+        .expect("valid");
+    assert_eq!(
+        rendered,
+        conditions::field("board/name")
+            .eq("Help Desk")
+            .render()
+            .expect("valid")
+    );
+    let nested = Ticket::fields().company().identifier();
+    assert_eq!(nested.as_str(), "company/identifier");
+
+    let filter = field(CompanyModel::fields().company_name()).eq("Acme");
+    assert_eq!(
+        serde_json::to_value(&filter).expect("json"),
+        json!({"op": "eq", "field": "companyName", "value": "Acme"})
+    );
+}
