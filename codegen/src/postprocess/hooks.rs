@@ -201,16 +201,35 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
     let builder = module_items_ref(file, "builder");
     let envelopes = bms_envelopes(file);
     let mut out = Vec::new();
+    let search_bodies = if vendor == Vendor::Bms {
+        paged_bodies(file)
+    } else {
+        BTreeMap::new()
+    };
     for item in builder {
         let Item::Struct(s) = item else { continue };
-        if !(has_field(s, page_field) && has_field(s, "page_size")) {
+        let set_page = syn::Ident::new(page_field, proc_macro2::Span::call_site());
+        let with_page = if has_field(s, page_field) && has_field(s, "page_size") {
+            quote! { self.#set_page(page).page_size(page_size) }
+        } else if let Some((number, size)) = body_type_name(s).and_then(|b| search_bodies.get(&b)) {
+            // BMS search operations (`POST …/search`) page through fields of their body DTO.
+            let (number, size) = (number(quote!(page)), size(quote!(page_size)));
+            quote! {{
+                let mut call = self;
+                call.body = call.body.map(|mut body| {
+                    body.page_number = #number;
+                    body.page_size = #size;
+                    body
+                });
+                call
+            }}
+        } else {
             continue;
-        }
+        };
         let Some(response) = send_response_type(builder, &s.ident) else {
             continue;
         };
         let name = &s.ident;
-        let set_page = syn::Ident::new(page_field, proc_macro2::Span::call_site());
         let (item_ty, split) = match vendor {
             Vendor::Connectwise => {
                 let Some(inner) = vec_inner(&response) else {
@@ -247,7 +266,7 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
                 const STYLE: ::psa_clients_runtime::paging::PageStyle =
                     ::psa_clients_runtime::paging::PageStyle::#style;
                 fn with_page(self, page: u32, page_size: u32) -> Self {
-                    self.#set_page(page).page_size(page_size)
+                    #with_page
                 }
                 fn fetch_page(self) -> ::psa_clients_runtime::paging::PageFuture<'a, Self::Item> {
                     ::std::boxed::Box::pin(async move {
@@ -261,6 +280,70 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
         });
     }
     out
+}
+
+/// Converts a `u32` page value to a body field's type.
+type Convert = fn(proc_macro2::TokenStream) -> proc_macro2::TokenStream;
+
+fn to_i32(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote! { i32::try_from(#v).unwrap_or(i32::MAX) }
+}
+fn to_opt_i32(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote! { Some(i32::try_from(#v).unwrap_or(i32::MAX)) }
+}
+fn to_i64(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote! { i64::from(#v) }
+}
+fn to_opt_i64(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote! { Some(i64::from(#v)) }
+}
+
+/// Request DTOs with integer `page_number` and `page_size` fields, with how to set each.
+fn paged_bodies(file: &syn::File) -> BTreeMap<String, (Convert, Convert)> {
+    let convert = |ty: &Type| -> Option<Convert> {
+        let text = quote!(#ty).to_string().replace(' ', "");
+        let optional = text.contains("Option<");
+        if text.ends_with("i32>") || text == "i32" {
+            Some(if optional { to_opt_i32 } else { to_i32 })
+        } else if text.ends_with("i64>") || text == "i64" {
+            Some(if optional { to_opt_i64 } else { to_i64 })
+        } else {
+            None
+        }
+    };
+    let mut out = BTreeMap::new();
+    for item in module_items_ref(file, "types") {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let field = |name: &str| {
+            fields
+                .named
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+                .and_then(|f| convert(peel(&f.ty)))
+        };
+        if let (Some(number), Some(size)) = (field("page_number"), field("page_size")) {
+            out.insert(s.ident.to_string(), (number, size));
+        }
+    }
+    out
+}
+
+/// `X` of a builder's `body: Result<types::X, String>` field.
+fn body_type_name(s: &ItemStruct) -> Option<String> {
+    let Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let body = fields
+        .named
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))?;
+    let Type::Path(p) = first_generic(&body.ty)? else {
+        return None;
+    };
+    p.path.segments.last().map(|seg| seg.ident.to_string())
 }
 
 fn inner_type_fallback() -> Type {
@@ -525,6 +608,47 @@ mod tests {
         assert!(text.contains("type Item = types :: Ticket"), "{text}");
         assert!(
             text.contains("self . page (page) . page_size (page_size)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bms_search_builders_page_through_their_body() {
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                pub struct GetTicketsInputDto { pub page_number: ::std::option::Option<i32>, pub page_size: i32 }
+                pub struct TicketListDtoListResponse {
+                    pub result: ::std::option::Option<::std::vec::Vec<TicketListDto>>,
+                    pub total_records: ::std::option::Option<i32>,
+                }
+            }
+            pub mod builder {
+                pub struct SearchTickets<'a> { client: &'a super::Client, body: Result<types::GetTicketsInputDto, String> }
+                impl<'a> SearchTickets<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::TicketListDtoListResponse>, Error<()>> {
+                        let info = OperationInfo { operation_id: "get_service_tickets" };
+                        todo!()
+                    }
+                }
+            }
+        };
+        let report = apply(&mut file, &spec(), Vendor::Bms).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.paged, 1);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains(
+                "body . page_number = Some (i32 :: try_from (page) . unwrap_or (i32 :: MAX))"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "body . page_size = i32 :: try_from (page_size) . unwrap_or (i32 :: MAX)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("type Item = types :: TicketListDto"),
             "{text}"
         );
     }
