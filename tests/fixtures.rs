@@ -5,10 +5,6 @@
 //! so a field that lands nowhere (wrong casing, missing from the model) or loses its value is reported by path.
 //! Hand-edit artefacts listed in SOURCES.md are asserted precisely instead of being skipped.
 // Without a vendor feature every test below is compiled out and the helpers go unused.
-#![cfg_attr(
-    not(any(feature = "connectwise", feature = "autotask")),
-    allow(dead_code)
-)]
 // The helpers serve only the vendor-gated tests below; a build without those vendors (as the hand-written modules
 // are checked: `--no-default-features`) would otherwise fail clippy's dead-code lint.
 #![cfg_attr(

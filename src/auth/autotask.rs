@@ -8,8 +8,8 @@
 use futures_core::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
-use tokio::sync::Mutex;
 
+use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
 use super::{append_path, fetch, json, parse_site, trim_base, VendorAuth};
 use crate::error::{snippet, VendorBody};
@@ -120,16 +120,9 @@ impl AutotaskConfig {
 pub(crate) struct AutotaskAuth {
     username: String,
     discovery_url: Url,
-    fixed_zone: Option<Url>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    state: Mutex<Zone>,
-}
-
-#[derive(Debug, Default)]
-struct Zone {
-    /// Bumped each time a different zone is installed.
-    generation: u64,
-    base: Option<Url>,
+    /// The zone URL, fixed or discovered.
+    zone: DiscoveredBase,
 }
 
 impl AutotaskAuth {
@@ -163,9 +156,8 @@ impl AutotaskAuth {
         Ok(Self {
             username: config.username,
             discovery_url,
-            fixed_zone: config.zone_url.map(trim_base),
             headers,
-            state: Mutex::new(Zone::default()),
+            zone: DiscoveredBase::new(config.zone_url.map(trim_base), "autotask", "zone"),
         })
     }
 
@@ -257,19 +249,7 @@ fn errors_mention(body: &VendorBody, needle: &str) -> bool {
 
 impl VendorAuth for AutotaskAuth {
     fn base_url<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Url, Error>> {
-        Box::pin(async move {
-            if let Some(zone) = &self.fixed_zone {
-                return Ok(zone.clone());
-            }
-            let mut state = self.state.lock().await;
-            if let Some(base) = &state.base {
-                return Ok(base.clone());
-            }
-            let base = self.discover(transport).await?;
-            state.base = Some(base.clone());
-            state.generation += 1;
-            Ok(base)
-        })
+        Box::pin(self.zone.base(|| self.discover(transport)))
     }
 
     fn authorize<'a>(
@@ -282,7 +262,7 @@ impl VendorAuth for AutotaskAuth {
             for (name, value) in &self.headers {
                 headers.insert(name.clone(), value.clone());
             }
-            Ok(self.state.lock().await.generation)
+            Ok(self.zone.generation().await)
         })
     }
 
@@ -295,25 +275,9 @@ impl VendorAuth for AutotaskAuth {
         transport: &'a Transport,
         generation: u64,
     ) -> BoxFuture<'a, Result<bool, Error>> {
-        Box::pin(async move {
-            if self.fixed_zone.is_some() {
-                return Ok(false);
-            }
-            let mut state = self.state.lock().await;
-            if state.generation != generation {
-                return Ok(true);
-            }
-            let base = self.discover(transport).await?;
-            // Same zone: the 401 is about the credentials, and sending the
-            // call again would only answer 401 again.
-            if state.base.as_ref() == Some(&base) {
-                return Ok(false);
-            }
-            tracing::debug!(vendor = "autotask", "zone changed; re-sending the call");
-            state.base = Some(base);
-            state.generation += 1;
-            Ok(true)
-        })
+        // Only a changed zone is worth a re-send: with the same one the 401
+        // is about the credentials and would only come back again.
+        Box::pin(self.zone.recover(generation, || self.discover(transport)))
     }
 
     fn refine_error(&self, error: Error) -> Error {

@@ -10,8 +10,8 @@ use base64::Engine as _;
 use futures_core::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{Method, StatusCode, Url};
-use tokio::sync::Mutex;
 
+use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
 use super::{append_path, fetch, json, parse_site, VendorAuth};
 use crate::error::snippet;
@@ -138,18 +138,11 @@ fn normalize_codebase(codebase: &str) -> Option<String> {
 pub(crate) struct ConnectWiseAuth {
     site: Url,
     company_id: String,
-    fixed_base: Option<Url>,
     authorization: HeaderValue,
     client_id: HeaderValue,
     accept: Option<HeaderValue>,
-    state: Mutex<Discovery>,
-}
-
-#[derive(Debug, Default)]
-struct Discovery {
-    /// Bumped each time a different base URL is installed.
-    generation: u64,
-    base: Option<Url>,
+    /// `https://{site}/{codebase}apis/3.0`, fixed or discovered.
+    base: DiscoveredBase,
 }
 
 impl ConnectWiseAuth {
@@ -190,11 +183,10 @@ impl ConnectWiseAuth {
         Ok(Self {
             site: config.site,
             company_id: config.company_id,
-            fixed_base,
             authorization,
             client_id,
             accept,
-            state: Mutex::new(Discovery::default()),
+            base: DiscoveredBase::new(fixed_base, "connectwise", "codebase"),
         })
     }
 
@@ -241,19 +233,7 @@ fn api_base(site: &Url, codebase: &str) -> Url {
 
 impl VendorAuth for ConnectWiseAuth {
     fn base_url<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Url, Error>> {
-        Box::pin(async move {
-            if let Some(base) = &self.fixed_base {
-                return Ok(base.clone());
-            }
-            let mut state = self.state.lock().await;
-            if let Some(base) = &state.base {
-                return Ok(base.clone());
-            }
-            let base = self.discover(transport).await?;
-            state.base = Some(base.clone());
-            state.generation += 1;
-            Ok(base)
-        })
+        Box::pin(self.base.base(|| self.discover(transport)))
     }
 
     fn authorize<'a>(
@@ -268,7 +248,7 @@ impl VendorAuth for ConnectWiseAuth {
             if let Some(accept) = &self.accept {
                 headers.insert(ACCEPT, accept.clone());
             }
-            Ok(self.state.lock().await.generation)
+            Ok(self.base.generation().await)
         })
     }
 
@@ -281,28 +261,9 @@ impl VendorAuth for ConnectWiseAuth {
         transport: &'a Transport,
         generation: u64,
     ) -> BoxFuture<'a, Result<bool, Error>> {
-        Box::pin(async move {
-            if self.fixed_base.is_some() {
-                return Ok(false);
-            }
-            let mut state = self.state.lock().await;
-            if state.generation != generation {
-                return Ok(true);
-            }
-            let base = self.discover(transport).await?;
-            // Same codebase: the 404 is a real "no such record", and
-            // sending the call again would only answer 404 again.
-            if state.base.as_ref() == Some(&base) {
-                return Ok(false);
-            }
-            tracing::debug!(
-                vendor = "connectwise",
-                "codebase changed; re-sending the call"
-            );
-            state.base = Some(base);
-            state.generation += 1;
-            Ok(true)
-        })
+        // Only a changed codebase is worth a re-send: with the same one the
+        // 404 is a real "no such record" and would only come back again.
+        Box::pin(self.base.recover(generation, || self.discover(transport)))
     }
 }
 

@@ -10,6 +10,7 @@
 mod autotask;
 mod bms;
 mod connectwise;
+mod discovered;
 mod env;
 mod json;
 
