@@ -11,6 +11,7 @@ mod autotask;
 mod bms;
 mod connectwise;
 mod env;
+mod impersonation;
 mod json;
 
 use futures_core::future::BoxFuture;
