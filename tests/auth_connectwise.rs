@@ -258,3 +258,82 @@ fn the_private_key_is_not_in_debug_output() {
     assert!(!shown.contains(PRIVATE_KEY), "{shown}");
     assert!(!shown.contains("YWNtZStwdWJrZXk6"), "{shown}");
 }
+
+const TOKENS: &str = "/v2017_3/apis/3.0/system/members/jdoe/tokens";
+/// base64("acme+member-pub:member-priv"), computed independently.
+const MEMBER_BASIC: &str = "Basic YWNtZSttZW1iZXItcHViOm1lbWJlci1wcml2";
+
+#[tokio::test]
+async fn impersonation_signs_calls_with_the_member_pair_and_renews_it_before_expiry() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(200)).await;
+    // The test clock starts at 2023-11-14T22:13:20Z; the pair expires 20 minutes later.
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "publicKey": "member-pub", "privateKey": "member-priv", "expiration": "2023-11-14T22:33:20Z"
+        })))
+        .mount(&server)
+        .await;
+    let (transport, clock) = transport(exact_policy(1));
+    let pipeline =
+        Pipeline::connectwise(transport, config(&server).with_member_impersonation("jdoe"))
+            .expect("valid config");
+
+    for _ in 0..3 {
+        get_ticket(&pipeline, "").await.expect("call");
+    }
+    let tokens = requests_to(&server, TOKENS).await;
+    assert_eq!(tokens.len(), 1, "the pair is cached");
+    assert_eq!(
+        header_of(&tokens[0], "authorization"),
+        BASIC,
+        "asked for with the API member's keys"
+    );
+    assert_eq!(header_of(&tokens[0], "clientid"), "client-123");
+    for call in requests_to(&server, OLD_TICKET).await {
+        assert_eq!(header_of(&call, "authorization"), MEMBER_BASIC);
+    }
+
+    clock.advance(std::time::Duration::from_secs(18 * 60));
+    get_ticket(&pipeline, "").await.expect("call");
+    assert_eq!(
+        requests_to(&server, TOKENS).await.len(),
+        1,
+        "still fresh at 18 minutes"
+    );
+    clock.advance(std::time::Duration::from_secs(90));
+    get_ticket(&pipeline, "").await.expect("call");
+    assert_eq!(
+        requests_to(&server, TOKENS).await.len(),
+        2,
+        "renewed within a minute of expiry"
+    );
+}
+
+#[tokio::test]
+async fn impersonation_refused_is_a_typed_error_and_no_call_is_sent() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(200)).await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"code": "Forbidden"})))
+        .mount(&server)
+        .await;
+    let pipeline = pipeline(config(&server).with_member_impersonation("jdoe"));
+
+    let error = get_ticket(&pipeline, "").await.expect_err("refused");
+    assert!(
+        matches!(
+            error,
+            Error::Forbidden {
+                operation_id: "postSystemMembersByMemberIdentifierTokens",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(requests_to(&server, OLD_TICKET).await.is_empty());
+}

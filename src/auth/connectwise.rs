@@ -13,6 +13,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
+use super::impersonation::{Integrator, MemberTokens};
 use super::{append_path, fetch, json, parse_site, VendorAuth};
 use crate::error::snippet;
 use crate::secret::Secret;
@@ -33,6 +34,7 @@ pub struct ConnectWiseConfig {
     client_id: String,
     api_version: Option<String>,
     codebase: Option<String>,
+    impersonate: Option<String>,
 }
 
 impl ConnectWiseConfig {
@@ -58,6 +60,7 @@ impl ConnectWiseConfig {
             client_id: client_id.into(),
             api_version: None,
             codebase: None,
+            impersonate: None,
         })
     }
 
@@ -79,6 +82,16 @@ impl ConnectWiseConfig {
         self
     }
 
+    /// Makes every call as the member `member_identifier` (e.g. `jdoe`): the API member's keys are used
+    /// only to fetch the member's own key pair from `POST /system/members/{memberIdentifier}/tokens`, which
+    /// is cached and renewed a minute before it expires. Records created this way are the member's. The API
+    /// member needs the security-role permission to impersonate.
+    #[must_use]
+    pub fn with_member_impersonation(mut self, member_identifier: impl Into<String>) -> Self {
+        self.impersonate = Some(member_identifier.into());
+        self
+    }
+
     /// Reads the settings from the environment:
     ///
     /// | variable | meaning |
@@ -90,6 +103,7 @@ impl ConnectWiseConfig {
     /// | `PSA_CW_CLIENT_ID` | integration client id, required |
     /// | `PSA_CW_API_VERSION` | API version pin, e.g. `2022.1` |
     /// | `PSA_CW_CODEBASE` | fixed codebase, e.g. `v2025_1/` |
+    /// | `PSA_CW_IMPERSONATE_MEMBER` | member identifier to act as (see [`Self::with_member_impersonation`]) |
     ///
     /// # Errors
     /// [`Error::Config`] naming the first missing or invalid variable; the
@@ -110,6 +124,9 @@ impl ConnectWiseConfig {
         .map_err(|_| env::invalid("PSA_CW_SITE", "not a host name or URL"))?;
         if let Some(version) = env::optional(lookup, "PSA_CW_API_VERSION") {
             config = config.with_api_version(version);
+        }
+        if let Some(member) = env::optional(lookup, "PSA_CW_IMPERSONATE_MEMBER") {
+            config = config.with_member_impersonation(member);
         }
         if let Some(codebase) = env::optional(lookup, "PSA_CW_CODEBASE") {
             normalize_codebase(&codebase)
@@ -143,6 +160,7 @@ pub(crate) struct ConnectWiseAuth {
     accept: Option<HeaderValue>,
     /// `https://{site}/{codebase}apis/3.0`, fixed or discovered.
     base: DiscoveredBase,
+    member: Option<MemberTokens>,
 }
 
 impl ConnectWiseAuth {
@@ -180,7 +198,11 @@ impl ConnectWiseAuth {
             }
             None => None,
         };
+        let member = config
+            .impersonate
+            .map(|member| MemberTokens::new(member, config.company_id.clone()));
         Ok(Self {
+            member,
             site: config.site,
             company_id: config.company_id,
             authorization,
@@ -238,12 +260,25 @@ impl VendorAuth for ConnectWiseAuth {
 
     fn authorize<'a>(
         &'a self,
-        _transport: &'a Transport,
+        transport: &'a Transport,
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, Result<u64, Error>> {
         Box::pin(async move {
+            let authorization = match &self.member {
+                None => self.authorization.clone(),
+                Some(member) => {
+                    let base = self.base_url(transport).await?;
+                    let integrator = Integrator {
+                        base: &base,
+                        authorization: &self.authorization,
+                        client_id: &self.client_id,
+                        accept: self.accept.as_ref(),
+                    };
+                    member.authorization(transport, integrator).await?
+                }
+            };
             let headers = request.headers_mut();
-            headers.insert(AUTHORIZATION, self.authorization.clone());
+            headers.insert(AUTHORIZATION, authorization);
             headers.insert(HeaderName::from_static("clientid"), self.client_id.clone());
             if let Some(accept) = &self.accept {
                 headers.insert(ACCEPT, accept.clone());

@@ -12,6 +12,7 @@ mod bms;
 mod connectwise;
 mod discovered;
 mod env;
+mod impersonation;
 mod json;
 
 use futures_core::future::BoxFuture;

@@ -1,0 +1,166 @@
+//! ConnectWise member impersonation: calls made as a member instead of the API member.
+//!
+//! An integration with the right security role can ask `POST /system/members/{memberIdentifier}/tokens` for
+//! a key pair of another member; calls signed with it run with that member's permissions and are recorded as
+//! theirs (tickets, notes and time entries entered "by" the member). The pair expires, so it is cached and
+//! fetched again shortly before `expiration`. Only one fetch is in flight however many calls wait.
+
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
+use reqwest::{Method, StatusCode, Url};
+use tokio::sync::Mutex;
+
+use super::{append_path, fetch, json};
+use crate::secret::Secret;
+use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
+use crate::Error;
+
+const TOKENS_PATH: &str = "/system/members/{memberIdentifier}/tokens";
+/// Fetch a new pair this long before the old one expires.
+const SKEW: Duration = Duration::from_secs(60);
+/// How long to use a pair whose `expiration` cannot be read.
+const UNKNOWN_EXPIRY_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// The cached key pair of the impersonated member.
+#[derive(Debug)]
+pub(crate) struct MemberTokens {
+    member: String,
+    company_id: String,
+    cached: Mutex<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    /// `Basic base64(company+memberPublic:memberPrivate)`, marked sensitive.
+    authorization: HeaderValue,
+    renew_at: SystemTime,
+}
+
+/// What the API member's own requests carry, needed to ask for the member's keys.
+pub(crate) struct Integrator<'a> {
+    pub(crate) base: &'a Url,
+    pub(crate) authorization: &'a HeaderValue,
+    pub(crate) client_id: &'a HeaderValue,
+    pub(crate) accept: Option<&'a HeaderValue>,
+}
+
+impl MemberTokens {
+    pub(crate) fn new(member: String, company_id: String) -> Self {
+        Self {
+            member,
+            company_id,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The `Authorization` value to send as the member, fetching a pair when none is fresh.
+    pub(crate) async fn authorization(
+        &self,
+        transport: &Transport,
+        integrator: Integrator<'_>,
+    ) -> Result<HeaderValue, Error> {
+        let mut cached = self.cached.lock().await;
+        let now = transport.clock().now();
+        if let Some(pair) = cached.as_ref().filter(|pair| now < pair.renew_at) {
+            return Ok(pair.authorization.clone());
+        }
+        let pair = self.fetch_pair(transport, integrator, now).await?;
+        let authorization = pair.authorization.clone();
+        *cached = Some(pair);
+        Ok(authorization)
+    }
+
+    async fn fetch_pair(
+        &self,
+        transport: &Transport,
+        integrator: Integrator<'_>,
+        now: SystemTime,
+    ) -> Result<Cached, Error> {
+        let op = OperationMeta::new(
+            Vendor::ConnectWise,
+            "postSystemMembersByMemberIdentifierTokens",
+            Method::POST,
+            TOKENS_PATH,
+        );
+        let mut url = append_path(integrator.base, "");
+        url.path_segments_mut()
+            .map_err(|()| super::invalid_url("the ConnectWise site"))?
+            .pop_if_empty()
+            .extend(["system", "members", &self.member, "tokens"]);
+        let mut request = reqwest::Request::new(Method::POST, url);
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, integrator.authorization.clone());
+        headers.insert(
+            HeaderName::from_static("clientid"),
+            integrator.client_id.clone(),
+        );
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        headers.insert(
+            ACCEPT,
+            integrator
+                .accept
+                .cloned()
+                .unwrap_or_else(|| HeaderValue::from_static("application/json")),
+        );
+        tracing::debug!(
+            vendor = "connectwise",
+            "fetching the impersonated member's keys"
+        );
+        let body = fetch(transport, request, &op).await?;
+        let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
+        let malformed = |field: &str| Error::MalformedBody {
+            operation_id: op.operation_id,
+            status: StatusCode::OK,
+            path: field.to_owned(),
+            snippet: String::new(),
+            source: serde::de::Error::custom("missing key in the member token answer"),
+        };
+        let public = json::string(&value, "publicKey").ok_or_else(|| malformed("publicKey"))?;
+        let private = json::string(&value, "privateKey").ok_or_else(|| malformed("privateKey"))?;
+        let credentials = format!("{}+{public}:{private}", self.company_id);
+        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+        let authorization = Secret::new(format!("Basic {basic}")).header_value()?;
+        let renew_at = match json::string(&value, "expiration").and_then(parse_expiration) {
+            Some(expires) => expires.checked_sub(SKEW).unwrap_or(now),
+            None => {
+                tracing::warn!(
+                    vendor = "connectwise",
+                    "member token expiration unreadable; renewing in 15 minutes"
+                );
+                now + UNKNOWN_EXPIRY_LIFETIME
+            }
+        };
+        Ok(Cached {
+            authorization,
+            renew_at,
+        })
+    }
+}
+
+/// RFC 3339, or an offset-less timestamp read as UTC.
+fn parse_expiration(text: &str) -> Option<SystemTime> {
+    let parsed = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .ok()?;
+    Some(SystemTime::from(parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expiration;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn expirations_with_and_without_offset() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_expiration("2023-11-14T22:13:20Z"), Some(at));
+        assert_eq!(parse_expiration("2023-11-14T22:13:20"), Some(at));
+        assert_eq!(parse_expiration("2023-11-14T23:13:20+01:00"), Some(at));
+        assert_eq!(parse_expiration("soon"), None);
+    }
+}
