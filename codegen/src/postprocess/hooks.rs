@@ -312,19 +312,9 @@ fn paged_bodies(file: &syn::File) -> BTreeMap<String, (Convert, Convert)> {
         }
     };
     let mut out = BTreeMap::new();
-    for item in module_items_ref(file, "types") {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &s.fields else {
-            continue;
-        };
-        let field = |name: &str| {
-            fields
-                .named
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
-                .and_then(|f| convert(peel(&f.ty)))
-        };
-        if let (Some(number), Some(size)) = (field("page_number"), field("page_size")) {
+    for s in type_structs(file) {
+        let setter = |name: &str| field(s, name).and_then(|f| convert(peel(&f.ty)));
+        if let (Some(number), Some(size)) = (setter("page_number"), setter("page_size")) {
             out.insert(s.ident.to_string(), (number, size));
         }
     }
@@ -333,14 +323,7 @@ fn paged_bodies(file: &syn::File) -> BTreeMap<String, (Convert, Convert)> {
 
 /// `X` of a builder's `body: Result<types::X, String>` field.
 fn body_type_name(s: &ItemStruct) -> Option<String> {
-    let Fields::Named(fields) = &s.fields else {
-        return None;
-    };
-    let body = fields
-        .named
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))?;
-    let Type::Path(p) = first_generic(&body.ty)? else {
+    let Type::Path(p) = first_generic(&field(s, "body")?.ty)? else {
         return None;
     };
     p.path.segments.last().map(|seg| seg.ident.to_string())
@@ -351,7 +334,28 @@ fn inner_type_fallback() -> Type {
 }
 
 fn has_field(s: &ItemStruct, name: &str) -> bool {
-    matches!(&s.fields, Fields::Named(f) if f.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == name)))
+    field(s, name).is_some()
+}
+
+/// The named field `name` of a struct.
+fn field<'s>(s: &'s ItemStruct, name: &str) -> Option<&'s syn::Field> {
+    let Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    fields
+        .named
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+}
+
+/// The structs of the file's `types` module.
+fn type_structs(file: &syn::File) -> impl Iterator<Item = &ItemStruct> {
+    module_items_ref(file, "types")
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s),
+            _ => None,
+        })
 }
 
 /// The `T` of `Result<ResponseValue<T>, _>` returned by `name`'s `send`.
@@ -407,18 +411,8 @@ fn vec_inner(ty: &Type) -> Option<&Type> {
 /// BMS envelope type name → (record type name, has `total_records`), for envelopes whose `result` is a list.
 fn bms_envelopes(file: &syn::File) -> BTreeMap<String, (String, bool)> {
     let mut out = BTreeMap::new();
-    for item in module_items_ref(file, "types") {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &s.fields else {
-            continue;
-        };
-        let field = |name: &str| {
-            fields
-                .named
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
-        };
-        let Some(result) = field("result") else {
+    for s in type_structs(file) {
+        let Some(result) = field(s, "result") else {
             continue;
         };
         let Some(inner) = first_generic(&result.ty).and_then(vec_inner) else {
@@ -430,7 +424,7 @@ fn bms_envelopes(file: &syn::File) -> BTreeMap<String, (String, bool)> {
         };
         out.insert(
             s.ident.to_string(),
-            (last.ident.to_string(), field("total_records").is_some()),
+            (last.ident.to_string(), has_field(s, "total_records")),
         );
     }
     out
@@ -439,18 +433,9 @@ fn bms_envelopes(file: &syn::File) -> BTreeMap<String, (String, bool)> {
 /// `AutotaskEntity` impls: for each `…Query` builder posting to `/V1.0/{Entity}/query`, the model its
 /// `items` hold.
 fn autotask_entities(file: &syn::File) -> Vec<Item> {
-    let results: BTreeMap<String, Type> = module_items_ref(file, "types")
-        .iter()
-        .filter_map(|item| {
-            let Item::Struct(s) = item else { return None };
-            let Fields::Named(fields) = &s.fields else {
-                return None;
-            };
-            let items = fields
-                .named
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == "items"))?;
-            let inner = first_generic(&items.ty).and_then(vec_inner)?;
+    let results: BTreeMap<String, Type> = type_structs(file)
+        .filter_map(|s| {
+            let inner = first_generic(&field(s, "items")?.ty).and_then(vec_inner)?;
             Some((s.ident.to_string(), inner.clone()))
         })
         .collect();
