@@ -3,9 +3,11 @@
 //! Users reach these through `psa_clients` (`psa_clients::Timestamp`); the generated crates depend on this
 //! small crate instead of on `psa_clients` itself so that they compile in parallel with it.
 
+pub mod de;
 pub mod fields;
 pub mod hooks;
 pub mod paging;
+pub mod respond;
 mod timestamp;
 
 pub use fields::FieldPath;

@@ -31,6 +31,8 @@ pub struct HooksReport {
     pub paged: usize,
     /// Autotask models given `AutotaskEntity`.
     pub entities: usize,
+    /// `send` tails handed to the run-time crate (see [`super::shared_send`]).
+    pub sends: super::shared_send::SharedSendReport,
 }
 
 /// Why the pass failed: the generated code names an operation the document does not have under that name.
@@ -71,6 +73,7 @@ pub fn apply(
         /// Every operation of this client, sorted by method name, for the hooks' lookups.
         pub static OPERATIONS: &[::psa_clients_runtime::Operation] = &[#(#rows)*];
     });
+    report.sends = super::shared_send::apply(file);
     let paging = paging_impls(file, vendor);
     report.paged = paging.len();
     if let Some(builder) = module_items(file, "builder") {

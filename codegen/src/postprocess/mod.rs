@@ -5,7 +5,9 @@
 pub mod api_version_header;
 pub mod field_paths;
 pub mod hooks;
+pub mod lean_deserialize;
 pub mod open_enums;
+pub mod shared_send;
 pub mod timestamps;
 pub mod type_builders;
 pub mod wire_aliases;
@@ -25,6 +27,8 @@ pub struct PostprocessReport {
     pub field_paths: usize,
     /// `api-version` request headers removed.
     pub api_version_headers: usize,
+    /// Models whose derived `Deserialize` was replaced by the lean impl.
+    pub lean_deserialize: usize,
     /// Operations routed through the run-time hooks, and paging trait impls.
     pub hooks: hooks::HooksReport,
 }
@@ -37,21 +41,31 @@ impl PostprocessReport {
         self.open_enums += other.open_enums;
         self.field_paths += other.field_paths;
         self.api_version_headers += other.api_version_headers;
+        self.lean_deserialize += other.lean_deserialize;
         self.hooks.operations += other.hooks.operations;
         self.hooks.paged += other.hooks.paged;
         self.hooks.entities += other.hooks.entities;
+        self.hooks.sends.shared += other.hooks.sends.shared;
+        self.hooks.sends.kept += other.hooks.sends.kept;
     }
 }
 
 /// Runs every pass over a generated file.
 pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
     type_builders::apply(file);
+    let aliases = wire_aliases::apply(file, aliases);
+    let timestamps = timestamps::apply(file);
+    let open_enums = open_enums::apply(file);
+    let api_version_headers = api_version_header::apply(file);
+    // Last among the model passes: it reads the serde attributes the others write.
+    let lean_deserialize = lean_deserialize::apply(file);
     PostprocessReport {
-        aliases: wire_aliases::apply(file, aliases),
-        timestamps: timestamps::apply(file),
-        open_enums: open_enums::apply(file),
+        aliases,
+        timestamps,
+        open_enums,
         field_paths: 0,
-        api_version_headers: api_version_header::apply(file),
+        api_version_headers,
+        lean_deserialize,
         hooks: hooks::HooksReport::default(),
     }
 }
