@@ -33,18 +33,22 @@ pub fn apply(file: &mut syn::File) -> usize {
 }
 
 fn apply_items(items: &mut Vec<Item>) -> usize {
-    let mut impls = Vec::new();
-    for item in items.iter_mut() {
-        if let Item::Struct(s) = item {
-            if let Some(imp) = lean_impl(s) {
-                remove_derive(s);
-                impls.push(imp);
-            }
+    let mut rewritten = 0;
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        let lean = match &mut item {
+            Item::Struct(s) => lean_impl(s).inspect(|_| remove_derive(s)),
+            _ => None,
+        };
+        out.push(item);
+        // Right after its struct, where a reader looks for it.
+        if let Some(imp) = lean {
+            out.push(imp);
+            rewritten += 1;
         }
     }
-    let count = impls.len();
-    items.extend(impls);
-    count
+    *items = out;
+    rewritten
 }
 
 /// What the impl needs to know of one field.
