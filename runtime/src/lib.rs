@@ -7,6 +7,7 @@ pub mod de;
 pub mod fields;
 pub mod hooks;
 pub mod paging;
+pub mod query;
 pub mod respond;
 mod timestamp;
 
