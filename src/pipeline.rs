@@ -9,8 +9,6 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 use crate::auth::{
@@ -28,17 +26,9 @@ pub const PLACEHOLDER_BASE: &str = "https://psa-clients.invalid";
 
 const PLACEHOLDER_HOST: &str = "psa-clients.invalid";
 
-/// A successful answer, body fully read.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Success {
-    /// The HTTP status (2xx).
-    pub status: StatusCode,
-    /// The response headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
-}
+/// A successful answer, body fully read (the run-time crate's [`Answer`](psa_clients_runtime::Answer), which the
+/// generated clients decode).
+pub type Success = psa_clients_runtime::Answer;
 
 /// Sends authenticated calls to one vendor tenant. Cheap to clone; clones
 /// share the transport's limits and the cached credentials.
@@ -161,11 +151,7 @@ impl Pipeline {
         if self.vendor == Vendor::KaseyaBms {
             check_bms_envelope(status, &body, &op)?;
         }
-        Ok(Success {
-            status,
-            headers,
-            body,
-        })
+        Ok(Success::new(status, headers, body))
     }
 
     /// Resolves the URL, adds credentials and sends once (with the

@@ -159,7 +159,7 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
             &'a self,
             #(#param_idents: impl ::std::fmt::Display,)*
             #file_ident: reqwest::multipart::Part,
-        ) -> Result<ResponseValue<types::#response_type>, Error<()>> {
+        ) -> Result<ResponseValue<types::#response_type>, ::psa_clients_runtime::Error> {
             let url = format!(concat!("{}", #fmt), self.baseurl, #(encode_path(&#param_idents.to_string()),)*);
             let form = reqwest::multipart::Form::new().part(#field, #file_ident);
             #[allow(unused_mut)]
@@ -170,14 +170,9 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
                 .multipart(form)
                 .build()?;
             let info = OperationInfo { operation_id: #snake_id };
-            self.pre(&mut request, &info).await?;
-            let result = self.exec(request, &info).await;
-            self.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            self.inner
+                .send_json(request, ::psa_clients_runtime::respond::Exchange { id: info.operation_id, table: OPERATIONS })
+                .await
         }
     })
 }

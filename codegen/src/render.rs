@@ -112,6 +112,7 @@ fn generate_module(
     // The hooks table is built from the document before the multipart uploads were taken out of it.
     r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
+    r.error_type = postprocess::error_type::apply(&mut file);
     report.add(&r);
     Ok(file)
 }

@@ -73,6 +73,9 @@ pub struct Corrections {
     /// Header parameters that carry credentials; the auth layer sends them, so generated signatures drop them.
     #[serde(default)]
     pub credential_headers: Vec<String>,
+    /// Path endings of POST operations that only read (queries, searches): the transport may retry them.
+    #[serde(default)]
+    pub retry_safe_path_suffixes: Vec<String>,
     /// The vendor's real response envelopes, if the document omits them.
     #[serde(default)]
     pub envelopes: Option<EnvelopeStyle>,

@@ -52,3 +52,43 @@ fn generation_is_deterministic() {
     };
     assert_eq!(bytes(&a), bytes(&b));
 }
+
+/// The passes that must recognise progenitor's output did so for every operation of the real documents, so a
+/// progenitor upgrade that changes its output fails here instead of silently leaving code as generated.
+#[test]
+fn post_passes_match_every_operation_of_the_real_documents() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`)
+    for (file, operations, uploads, imports) in [
+        ("kaseya-bms.json", 435, 2, 1),
+        ("autotask.json", 2070, 0, 1),
+        ("connectwise-psa.json", 2814, 0, 12),
+    ] {
+        let (_, rendered) = ws
+            .render_file(file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let report = &rendered.postprocess;
+        assert_eq!(
+            report.hooks.operations, operations,
+            "{file}: operation table"
+        );
+        assert_eq!(
+            report.hooks.sends.kept, 0,
+            "{file}: send tails left as generated"
+        );
+        assert_eq!(
+            report.hooks.sends.shared,
+            operations - uploads,
+            "{file}: shared send tails"
+        );
+        assert_eq!(
+            report.error_type.types,
+            operations - uploads,
+            "{file}: `Error<()>` return types"
+        );
+        assert_eq!(
+            report.error_type.imports, imports,
+            "{file}: `Error` re-exports"
+        );
+    }
+}

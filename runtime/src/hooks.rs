@@ -10,9 +10,37 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::Error;
+
 /// A boxed, `Send` future of an HTTP exchange.
-pub type ExecFuture<'a> =
-    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send + 'a>>;
+
+/// A successful answer (2xx), body fully read.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// An answer from its parts.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+}
 
 /// What the code generator knows about one operation, looked up by progenitor's method name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,13 +53,13 @@ pub struct Operation {
     pub method: &'static str,
     /// The path template, e.g. `/service/tickets/{id}`.
     pub path: &'static str,
+    /// A POST that only reads (Autotask `…/query`, BMS `…/search`; marked by correction data), which the
+    /// transport may re-send like a GET when its outcome is unknown.
+    pub retry_safe: bool,
 }
 
-/// Sends one request on behalf of a generated client.
-///
-/// Implementations must not return `Err` for failures they can describe better: a `reqwest::Error` cannot be
-/// constructed outside `reqwest`, so the hand-written pipeline answers with a synthetic error response that
-/// carries its typed error in the response extensions.
+/// Sends one request on behalf of a generated client: a 2xx [`Answer`], or the typed [`Error`] of
+/// anything else (the vendor's status and body, a timeout, a refused redirect, …).
 pub trait Executor: Send + Sync + fmt::Debug + 'static {
     /// Sends `request`. `id` is the generated method's name; `operation` its table entry when known.
     fn execute(
@@ -40,22 +68,6 @@ pub trait Executor: Send + Sync + fmt::Debug + 'static {
         id: &'static str,
         operation: Option<&'static Operation>,
     ) -> ExecFuture<'_>;
-}
-
-/// Sends requests straight through a `reqwest::Client`: no auth, retries or limits. For tests and for
-/// servers that need none of them.
-#[derive(Debug, Clone, Default)]
-pub struct Direct(pub reqwest::Client);
-
-impl Executor for Direct {
-    fn execute(
-        &self,
-        request: reqwest::Request,
-        _: &'static str,
-        _: Option<&'static Operation>,
-    ) -> ExecFuture<'_> {
-        Box::pin(self.0.execute(request))
-    }
 }
 
 /// The value every generated client carries: a shared [`Executor`].
@@ -70,19 +82,13 @@ impl Hooks {
         Self { executor }
     }
 
-    /// Sends requests with a plain `reqwest::Client` (see [`Direct`]).
-    pub fn direct(client: reqwest::Client) -> Self {
-        Self::new(Arc::new(Direct(client)))
-    }
-
     /// The executor.
     pub fn executor(&self) -> &Arc<dyn Executor> {
         &self.executor
     }
 
-    /// Called by generated code: looks `id` up in the client's operation table (sorted by id) and sends.
-    #[doc(hidden)]
-    pub fn exec(
+    /// Looks `id` up in the client's operation table (sorted by id) and sends.
+    pub(crate) fn exec(
         &self,
         request: reqwest::Request,
         id: &'static str,
@@ -96,13 +102,6 @@ impl Hooks {
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Hooks").field(&self.executor).finish()
-    }
-}
-
-impl Default for Hooks {
-    /// [`Direct`] with a default `reqwest::Client`.
-    fn default() -> Self {
-        Self::direct(reqwest::Client::new())
     }
 }
 
@@ -124,12 +123,14 @@ mod tests {
             spec_id: "aGet",
             method: "GET",
             path: "/a",
+            retry_safe: false,
         },
         Operation {
             id: "b_post",
             spec_id: "bPost",
             method: "POST",
             path: "/b/{id}",
+            retry_safe: true,
         },
     ];
 

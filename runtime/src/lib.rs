@@ -4,6 +4,8 @@
 //! small crate instead of on `psa_clients` itself so that they compile in parallel with it.
 
 pub mod de;
+pub mod decode;
+pub mod error;
 pub mod fields;
 pub mod hooks;
 pub mod paging;
@@ -11,8 +13,9 @@ pub mod query;
 pub mod respond;
 mod timestamp;
 
+pub use error::Error;
 pub use fields::FieldPath;
-pub use hooks::{Executor, Hooks, Operation};
+pub use hooks::{Answer, Executor, Hooks, Operation};
 
 pub use timestamp::{Timestamp, TimestampError};
 

@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use progenitor_client::Error;
+use crate::Error;
 use reqwest::header::HeaderMap;
 
 /// What a page says besides its items.
@@ -22,7 +22,7 @@ pub struct PageInfo {
 
 /// A boxed, `Send` future of one page.
 pub type PageFuture<'a, T> =
-    Pin<Box<dyn Future<Output = Result<(Vec<T>, PageInfo), Error<()>>> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = Result<(Vec<T>, PageInfo), Error>> + Send + 'a>>;
 
 /// How a numbered list operation names its paging parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

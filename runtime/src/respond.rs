@@ -1,114 +1,85 @@
-//! The end of every generated `send`: exchange the request, sort the status, decode the body.
+//! The end of every generated `send`: exchange the request through the executor, decode the body.
 //!
-//! progenitor writes this tail out in full in each of its thousands of `send` bodies: four awaits, a
-//! status `match` and the decoding. Checking those copies was a fifth of a generated crate's build time, so
-//! the code generator replaces each tail with one call to a method here, which the compiler checks once. The behaviour is progenitor's: statuses in `ok` decode into the success
-//! type, statuses the document lists as bodiless errors become [`Error::ErrorResponse`], anything else is
-//! [`Error::UnexpectedResponse`].
+//! progenitor writes a tail of four awaits, a status `match` and the decoding into each of its thousands of
+//! `send` bodies; the code generator replaces each with one call to a method here, which the compiler checks
+//! once. The executor (the hand-written pipeline) has already turned every non-success answer into a typed
+//! [`Error`] carrying the vendor's operationId, status and body, so what is left is decoding a 2xx body
+//! into the operation's type, with the JSON path of a field that does not fit.
+//!
+//! A 2xx other than the one the document declares is decoded all the same: documents are loose about
+//! `200` versus `201`, and the body, not the status, says what came back.
 
-use std::ops::RangeInclusive;
-
-use progenitor_client::{ByteStream, Error, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue};
 use serde::de::DeserializeOwned;
 
-use crate::hooks::{Hooks, Operation};
+use crate::hooks::{lookup, Answer, Hooks, Operation};
+use crate::{decode, Error};
 
-/// Where one generated operation's request goes and which statuses mean what.
-#[derive(Debug, Clone)]
-pub struct Exchange<'a> {
+/// Where one generated operation's request goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange {
     /// progenitor's method name (`OperationInfo::operation_id`).
     pub id: &'static str,
     /// The generated client's operation table.
     pub table: &'static [Operation],
-    /// The success statuses.
-    pub ok: RangeInclusive<u16>,
-    /// Statuses the document declares as errors without a body.
-    pub errors: &'a [u16],
+}
+
+impl Exchange {
+    /// The vendor's operationId, for errors; progenitor's name when the table lacks the operation.
+    fn operation_id(&self) -> &'static str {
+        lookup(self.table, self.id).map_or(self.id, |op| op.spec_id)
+    }
 }
 
 impl Hooks {
     /// Sends `request` and decodes a JSON success body into `T`.
+    ///
+    /// # Errors
+    /// The executor's typed error, or [`Error::MalformedBody`] naming the operation and the JSON path.
     #[doc(hidden)]
     pub async fn send_json<T: DeserializeOwned>(
         &self,
         request: reqwest::Request,
-        exchange: Exchange<'_>,
-    ) -> Result<ResponseValue<T>, Error<()>> {
-        let response = self.answer(request, exchange).await?;
-        ResponseValue::from_response(response).await
+        exchange: Exchange,
+    ) -> Result<ResponseValue<T>, Error> {
+        let answer = self.answer(request, exchange).await?;
+        let value = decode::json(&answer.body, answer.status, exchange.operation_id())?;
+        Ok(ResponseValue::new(value, answer.status, answer.headers))
     }
 
-    /// Sends `request` whose success answer has no body.
+    /// Sends `request` whose success answer has no body (any body is ignored).
+    ///
+    /// # Errors
+    /// The executor's typed error.
     #[doc(hidden)]
     pub async fn send_empty(
         &self,
         request: reqwest::Request,
-        exchange: Exchange<'_>,
-    ) -> Result<ResponseValue<()>, Error<()>> {
-        let response = self.answer(request, exchange).await?;
-        Ok(ResponseValue::empty(response))
+        exchange: Exchange,
+    ) -> Result<ResponseValue<()>, Error> {
+        let answer = self.answer(request, exchange).await?;
+        Ok(ResponseValue::new((), answer.status, answer.headers))
     }
 
-    /// Sends `request` and hands the success body over as a byte stream.
+    /// Sends `request` and hands the success body over as a byte stream (of the already-read body).
+    ///
+    /// # Errors
+    /// The executor's typed error.
     #[doc(hidden)]
     pub async fn send_stream(
         &self,
         request: reqwest::Request,
-        exchange: Exchange<'_>,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let response = self.answer(request, exchange).await?;
-        Ok(ResponseValue::stream(response))
+        exchange: Exchange,
+    ) -> Result<ResponseValue<ByteStream>, Error> {
+        let answer = self.answer(request, exchange).await?;
+        let body: reqwest::Result<bytes::Bytes> = Ok(answer.body);
+        let stream = ByteStream::new(Box::pin(futures_util::stream::once(std::future::ready(
+            body,
+        ))));
+        Ok(ResponseValue::new(stream, answer.status, answer.headers))
     }
 
-    /// The response when its status is a success one, else the error progenitor would give.
-    async fn answer(
-        &self,
-        request: reqwest::Request,
-        exchange: Exchange<'_>,
-    ) -> Result<reqwest::Response, Error<()>> {
-        let response = self.exec(request, exchange.id, exchange.table).await?;
-        sort_status(response, &exchange.ok, exchange.errors)
-    }
-}
-
-// progenitor's `Error` is what generated methods return; boxing it here would only add an allocation.
-#[allow(clippy::result_large_err)]
-fn sort_status(
-    response: reqwest::Response,
-    ok: &RangeInclusive<u16>,
-    errors: &[u16],
-) -> Result<reqwest::Response, Error<()>> {
-    let status = response.status().as_u16();
-    if ok.contains(&status) {
-        Ok(response)
-    } else if errors.contains(&status) {
-        Err(Error::ErrorResponse(ResponseValue::empty(response)))
-    } else {
-        Err(Error::UnexpectedResponse(response))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn response(status: u16) -> reqwest::Response {
-        let mut http = http::Response::new("{}");
-        *http.status_mut() = reqwest::StatusCode::from_u16(status).expect("test status is valid");
-        reqwest::Response::from(http)
-    }
-
-    #[test]
-    fn statuses_sort_like_progenitors_match() {
-        assert!(sort_status(response(200), &(200..=200), &[400]).is_ok());
-        assert!(sort_status(response(204), &(200..=299), &[]).is_ok());
-        assert!(matches!(
-            sort_status(response(400), &(200..=200), &[400, 404]),
-            Err(Error::ErrorResponse(v)) if v.status() == 400
-        ));
-        assert!(matches!(
-            sort_status(response(201), &(200..=200), &[400]),
-            Err(Error::UnexpectedResponse(r)) if r.status() == 201
-        ));
+    async fn answer(&self, request: reqwest::Request, exchange: Exchange) -> Result<Answer, Error> {
+        self.exec(request, exchange.id, exchange.table).await
     }
 }

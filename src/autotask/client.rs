@@ -102,9 +102,11 @@ impl VendorClient<psa_clients_autotask::Client> {
                     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
                     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                     *request.body_mut() = body.map(Into::into);
+                    // Every page of a query, the first POST and each `nextPageUrl`, only reads.
                     let meta =
                         OperationMeta::new(Vendor::Autotask, QUERY_OPERATION, method, QUERY_PATH)
-                            .with_limit_key(T::ENTITY);
+                            .with_limit_key(T::ENTITY)
+                            .read_only();
                     Ok(pipeline.send(request, meta).await?.body)
                 }
             }))
@@ -127,6 +129,7 @@ impl VendorClient<psa_clients_autotask::Client> {
         }
         let count: Count = self
             .raw(Method::POST, format!("/V1.0/{}/query/count", T::ENTITY))
+            .read_only()
             .json(&query.count())
             .operation_id("queryCount")
             .limit_key(T::ENTITY)

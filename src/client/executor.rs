@@ -1,13 +1,12 @@
 //! The `Executor` the generated clients send through.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use psa_clients_runtime::hooks::{ExecFuture, Executor, Operation};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 
-use crate::pipeline::{Pipeline, Success};
+use crate::pipeline::Pipeline;
 use crate::transport::{OperationMeta, Vendor};
-use crate::Error;
 
 /// Runs every generated request through a vendor [`Pipeline`].
 #[derive(Debug, Clone)]
@@ -29,12 +28,7 @@ impl Executor for PipelineExecutor {
         operation: Option<&'static Operation>,
     ) -> ExecFuture<'_> {
         let meta = operation_meta(self.pipeline.vendor(), id, operation, request.method());
-        Box::pin(async move {
-            Ok(match self.pipeline.send(request, meta).await {
-                Ok(success) => success_response(success),
-                Err(error) => error_response(error),
-            })
-        })
+        Box::pin(self.pipeline.send(request, meta))
     }
 }
 
@@ -49,7 +43,10 @@ pub(crate) fn operation_meta(
         return OperationMeta::new(vendor, id, method.clone(), id);
     };
     let method = Method::from_bytes(op.method.as_bytes()).unwrap_or_else(|_| method.clone());
-    let meta = OperationMeta::new(vendor, op.spec_id, method, op.path);
+    let mut meta = OperationMeta::new(vendor, op.spec_id, method, op.path);
+    if op.retry_safe {
+        meta = meta.read_only();
+    }
     match (vendor, autotask_entity(op.path)) {
         // Autotask counts its 3-concurrent-requests limit per entity, whatever the sub-path.
         (Vendor::Autotask, Some(entity)) => meta.with_limit_key(entity),
@@ -62,47 +59,6 @@ fn autotask_entity(path: &'static str) -> Option<&'static str> {
     path.split('/').nth(2).filter(|segment| !segment.is_empty())
 }
 
-/// Rebuilds a response from the pipeline's buffered success for progenitor to decode.
-fn success_response(success: Success) -> reqwest::Response {
-    let mut response = http::Response::new(success.body);
-    *response.status_mut() = success.status;
-    *response.headers_mut() = success.headers;
-    reqwest::Response::from(response)
-}
-
-/// The typed error, parked in a response extension for [`take_error`]. A `Mutex<Option<_>>` because
-/// extensions must be `Clone` and [`Error`] is not.
-#[derive(Clone)]
-pub(crate) struct ParkedError(Arc<Mutex<Option<Error>>>);
-
-/// A non-success response that carries `error`; progenitor returns it as `UnexpectedResponse`.
-fn error_response(error: Error) -> reqwest::Response {
-    let status = error
-        .status()
-        .filter(|status| !status.is_success())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = http::Response::new(bytes::Bytes::new());
-    *response.status_mut() = status;
-    response
-        .extensions_mut()
-        .insert(ParkedError(Arc::new(Mutex::new(Some(error)))));
-    reqwest::Response::from(response)
-}
-
-/// Takes the error [`error_response`] parked, if this response carries one.
-pub(crate) fn take_error(response: &reqwest::Response) -> Option<Error> {
-    response
-        .extensions()
-        .get::<ParkedError>()
-        .and_then(|parked| {
-            parked
-                .0
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take()
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +68,7 @@ mod tests {
         spec_id: "Companies_Query",
         method: "POST",
         path: "/V1.0/Companies/query",
+        retry_safe: true,
     };
 
     #[test]
@@ -120,6 +77,8 @@ mod tests {
         assert_eq!(meta.operation_id, "Companies_Query");
         assert_eq!(meta.path_template, "/V1.0/Companies/query");
         assert_eq!(meta.limit_key(), "Companies");
+        // Marked by the `retry-safe` correction: a POST that only reads.
+        assert!(meta.retry_safe);
         let cw = operation_meta(Vendor::ConnectWise, OP.id, Some(&OP), &Method::POST);
         assert_eq!(cw.limit_key(), "/V1.0/Companies/query");
     }
@@ -128,17 +87,5 @@ mod tests {
     fn unknown_operations_keep_their_method_name() {
         let meta = operation_meta(Vendor::KaseyaBms, "x_y", None, &Method::DELETE);
         assert_eq!((meta.operation_id, meta.method), ("x_y", Method::DELETE));
-    }
-
-    #[test]
-    fn parked_errors_survive_the_round_trip_once() {
-        let response = error_response(Error::Config {
-            message: "nope".into(),
-        });
-        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(
-            matches!(take_error(&response), Some(Error::Config { message }) if message == "nope")
-        );
-        assert!(take_error(&response).is_none());
     }
 }

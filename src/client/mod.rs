@@ -2,12 +2,10 @@
 //!
 //! Each generated client carries `psa_clients_runtime::Hooks` and hands every request to
 //! [`PipelineExecutor`](executor::PipelineExecutor), which runs the vendor's pipeline (auth, retries, limits,
-//! classification). A failure the pipeline found travels back through progenitor as a synthetic response
-//! carrying the typed [`Error`](crate::Error); `From<progenitor_client::Error>` unwraps it again, so
-//! `generated_call.send().await?` yields a [`crate::Error`] with everything the pipeline knew.
+//! classification). Generated `send()`s return [`crate::Error`] itself (it is defined in the run-time crate),
+//! so a failed call carries everything the pipeline knew: the vendor's operationId, status and body.
 
 mod builder;
-mod convert;
 pub(crate) mod executor;
 mod raw;
 mod vendor_client;

@@ -1,15 +1,17 @@
 //! The escape hatch: any method and path, with the vendor's auth, retries, limits and errors applied.
 
+use std::borrow::Cow;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
-use crate::transport::{decode_json, OperationMeta};
+use crate::transport::{decode_json, OperationMeta, Vendor};
 use crate::Error;
 
 /// A request for an endpoint or field the vendor document lacks, built with `raw(method, path)` on a vendor
@@ -34,7 +36,11 @@ pub struct RawRequest {
     query: Vec<(String, String)>,
     body: Option<Result<Bytes, String>>,
     operation_id: &'static str,
-    limit_key: Option<&'static str>,
+    limit_key: Option<Cow<'static, str>>,
+    headers: HeaderMap,
+    header_error: Option<String>,
+    timeout: Option<Duration>,
+    read_only: bool,
 }
 
 impl RawRequest {
@@ -47,7 +53,42 @@ impl RawRequest {
             body: None,
             operation_id: "raw_request",
             limit_key: None,
+            headers: HeaderMap::new(),
+            header_error: None,
+            timeout: None,
+            read_only: false,
         }
+    }
+
+    /// Adds a request header (e.g. a ConnectWise `Accept` version pin, `pagination-type`). Credentials are added
+    /// by the vendor's auth and cannot be overridden here. An invalid name or value fails the call at send, as
+    /// [`Error::InvalidRequest`], before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            // The value is not repeated: it may be a secret.
+            _ => self.header_error = Some(format!("header `{name}` has an invalid name or value")),
+        }
+        self
+    }
+
+    /// A timeout for this call alone (each attempt), instead of the transport's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Marks a POST (or PATCH) that only reads, such as an Autotask `…/query` or a BMS `…/search`, so that
+    /// the transport may retry it like a GET when its outcome is unknown. Never mark a call that creates or
+    /// changes anything: a retried create can duplicate a record.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
     }
 
     /// Adds a query parameter (encoded for you; repeat for several values).
@@ -72,10 +113,10 @@ impl RawRequest {
         self
     }
 
-    /// Counts the call under `key` in the per-endpoint concurrency limit (default: the path as given). Use
-    /// the entity name for Autotask, whose limit is per entity.
-    pub fn limit_key(mut self, key: &'static str) -> Self {
-        self.limit_key = Some(key);
+    /// Counts the call under `key` in the per-endpoint concurrency limit. Default: the path as given, without
+    /// its query; for Autotask, the entity (`/V1.0/Tickets/query` → `Tickets`), whose limit is per entity.
+    pub fn limit_key(mut self, key: impl Into<Cow<'static, str>>) -> Self {
+        self.limit_key = Some(key.into());
         self
     }
 
@@ -103,16 +144,17 @@ impl RawRequest {
     }
 
     fn meta(&self) -> OperationMeta {
-        let meta = OperationMeta::new(
-            self.pipeline.vendor(),
-            self.operation_id,
-            self.method.clone(),
-            "(raw)",
-        );
-        match self.limit_key {
-            Some(key) => meta.with_limit_key(key),
-            None => meta,
+        let vendor = self.pipeline.vendor();
+        let mut meta = OperationMeta::new(vendor, self.operation_id, self.method.clone(), "(raw)")
+            .with_limit_key(
+                self.limit_key
+                    .clone()
+                    .unwrap_or_else(|| Cow::Owned(default_limit_key(vendor, &self.path))),
+            );
+        if self.read_only {
+            meta = meta.read_only();
         }
+        meta
     }
 
     /// Sends and returns status, headers and body bytes of a successful answer.
@@ -134,10 +176,17 @@ impl RawRequest {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
+        if let Some(message) = self.header_error {
+            return Err(invalid(message));
+        }
         let mut request = reqwest::Request::new(self.method.clone(), url);
         request
             .headers_mut()
             .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        *request.timeout_mut() = self.timeout;
         if let Some(body) = self.body {
             let body = body.map_err(invalid)?;
             request
@@ -146,5 +195,55 @@ impl RawRequest {
             *request.body_mut() = Some(body.into());
         }
         self.pipeline.send(request, meta).await
+    }
+}
+
+/// The concurrency key of a raw path: Autotask's entity (its limit is per entity), else the path without query.
+fn default_limit_key(vendor: Vendor, path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    // An absolute URL on the vendor's host: only its path counts.
+    let path = match path.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => path,
+    };
+    if vendor == Vendor::Autotask {
+        // `/V1.0/Tickets/query` (also `v1.0`, `/atservicesrest/V1.0/…` in a next-page URL).
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        if let Some(entity) = segments
+            .by_ref()
+            .find(|s| s.eq_ignore_ascii_case("v1.0"))
+            .and_then(|_| segments.next())
+        {
+            return entity.to_owned();
+        }
+    }
+    path.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_paths_get_their_own_limit_key() {
+        assert_eq!(
+            default_limit_key(Vendor::Autotask, "/V1.0/Tickets/query?x=1"),
+            "Tickets"
+        );
+        assert_eq!(
+            default_limit_key(
+                Vendor::Autotask,
+                "https://ws5.autotask.net/atservicesrest/v1.0/Companies/query/next?paging=abc"
+            ),
+            "Companies"
+        );
+        assert_eq!(
+            default_limit_key(Vendor::ConnectWise, "/service/tickets?page=2"),
+            "/service/tickets"
+        );
+        assert_eq!(
+            default_limit_key(Vendor::KaseyaBms, "/v2/crm/accounts"),
+            "/v2/crm/accounts"
+        );
     }
 }

@@ -96,7 +96,6 @@ impl Transport {
     ) -> Result<reqwest::Response, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
-        let method = request.method().clone();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -115,9 +114,13 @@ impl Transport {
             }
 
             let outcome = AttemptOutcome::of(&result);
-            let decision =
-                self.retry
-                    .decide(&method, &outcome, attempt, self.clock.now(), self.sample());
+            let decision = self.retry.decide(
+                op.retry_safe,
+                &outcome,
+                attempt,
+                self.clock.now(),
+                self.sample(),
+            );
             match (decision, spare) {
                 (Decision::Retry(delay), Some(spare)) => {
                     tracing::info!(

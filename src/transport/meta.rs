@@ -1,5 +1,6 @@
 //! What a call is, independent of its URL: used for limits, logs and errors.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use reqwest::Method;
@@ -50,7 +51,11 @@ pub struct OperationMeta {
     /// Key for the per-endpoint concurrency limit when it should differ from
     /// the path template, e.g. Autotask's entity name (`Tickets`) so that
     /// `/Tickets/{id}` and `/Tickets/query` share one limit.
-    pub limit_key: Option<&'static str>,
+    pub limit_key: Option<Cow<'static, str>>,
+    /// Whether the request may be re-sent when its outcome is unknown (a dropped connection, a timeout, a
+    /// 5xx): true for idempotent methods, and for POSTs that only read when marked with
+    /// [`OperationMeta::read_only`].
+    pub retry_safe: bool,
 }
 
 impl OperationMeta {
@@ -64,21 +69,43 @@ impl OperationMeta {
         Self {
             vendor,
             operation_id,
+            retry_safe: is_idempotent(&method),
             method,
             path_template,
             limit_key: None,
         }
     }
 
+    /// Marks a call that only reads although its method is not idempotent (an Autotask `POST …/query`, a BMS
+    /// `POST …/search`, the POST of a query's next page): the transport may retry it like a GET.
+    #[must_use]
+    pub fn read_only(mut self) -> Self {
+        self.retry_safe = true;
+        self
+    }
+
     /// Uses `key` instead of the path template for the concurrency limit.
     #[must_use]
-    pub fn with_limit_key(mut self, key: &'static str) -> Self {
-        self.limit_key = Some(key);
+    pub fn with_limit_key(mut self, key: impl Into<Cow<'static, str>>) -> Self {
+        self.limit_key = Some(key.into());
         self
     }
 
     /// The key the per-endpoint concurrency limit is counted under.
-    pub fn limit_key(&self) -> &'static str {
-        self.limit_key.unwrap_or(self.path_template)
+    pub fn limit_key(&self) -> &str {
+        self.limit_key.as_deref().unwrap_or(self.path_template)
     }
+}
+
+/// GET, HEAD, OPTIONS, TRACE, PUT and DELETE (RFC 9110 §9.2.2): repeating them has the effect of one.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
 }

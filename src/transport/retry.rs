@@ -11,7 +11,7 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
 /// Retry configuration. Build one with [`RetryPolicy::builder`].
 #[derive(Debug, Clone, PartialEq)]
@@ -88,10 +88,11 @@ impl RetryPolicy {
     }
 
     /// Decides what to do after attempt number `attempt` (1-based) ended
-    /// with `outcome`.
+    /// with `outcome`. `retry_safe` says whether the call may be repeated when its outcome is unknown
+    /// ([`OperationMeta::retry_safe`](super::OperationMeta::retry_safe)).
     pub(crate) fn decide(
         &self,
-        method: &Method,
+        retry_safe: bool,
         outcome: &AttemptOutcome<'_>,
         attempt: u32,
         now: SystemTime,
@@ -100,7 +101,6 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return Decision::GiveUp("no attempts left");
         }
-        let idempotent = is_idempotent(method);
         let backoff = || Decision::Retry(self.backoff(attempt, sample));
         match outcome {
             AttemptOutcome::Response { status, .. } if status.is_success() => {
@@ -111,7 +111,9 @@ impl RetryPolicy {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 retry_after,
             } => self.after_retry_after(*retry_after, now, backoff),
-            _ if !idempotent => Decision::GiveUp("outcome unknown for a non-idempotent method"),
+            _ if !retry_safe => {
+                Decision::GiveUp("outcome unknown for a call that is not safe to repeat")
+            }
             AttemptOutcome::Response {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 retry_after,
@@ -243,19 +245,6 @@ pub(crate) enum Decision {
     GiveUp(&'static str),
 }
 
-/// GET, PUT, DELETE, HEAD and OPTIONS: sending them twice has the same
-/// effect as sending them once.
-fn is_idempotent(method: &Method) -> bool {
-    [
-        Method::GET,
-        Method::PUT,
-        Method::DELETE,
-        Method::HEAD,
-        Method::OPTIONS,
-    ]
-    .contains(method)
-}
-
 /// 5xx that may go away: not 501 (Not Implemented) or 505 (HTTP Version
 /// Not Supported), which will say the same next time.
 fn is_transient_5xx(status: StatusCode) -> bool {
@@ -281,6 +270,8 @@ pub fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::meta::is_idempotent;
+    use reqwest::Method;
 
     fn now() -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
@@ -355,7 +346,10 @@ mod tests {
         let p = policy();
         let post = Method::POST;
         let retry = Decision::Retry(Duration::from_secs(1));
-        assert_eq!(p.decide(&post, &status(429, None), 1, now(), 0.0), retry);
+        assert_eq!(
+            p.decide(is_idempotent(&post), &status(429, None), 1, now(), 0.0),
+            retry
+        );
         for outcome in [
             status(500, None),
             status(502, None),
@@ -366,7 +360,7 @@ mod tests {
             AttemptOutcome::TimedOut,
         ] {
             for method in [Method::POST, Method::PATCH] {
-                let decision = p.decide(&method, &outcome, 1, now(), 0.0);
+                let decision = p.decide(is_idempotent(&method), &outcome, 1, now(), 0.0);
                 assert!(
                     matches!(decision, Decision::GiveUp(_)),
                     "{method} {outcome:?}"
@@ -391,7 +385,7 @@ mod tests {
                 AttemptOutcome::ConnectionLost,
                 AttemptOutcome::TimedOut,
             ] {
-                let decision = p.decide(&method, &outcome, 2, now(), 0.0);
+                let decision = p.decide(is_idempotent(&method), &outcome, 2, now(), 0.0);
                 assert_eq!(
                     decision,
                     Decision::Retry(Duration::from_secs(2)),
@@ -405,7 +399,7 @@ mod tests {
                 status(501, None),
                 AttemptOutcome::Fatal,
             ] {
-                let decision = p.decide(&method, &outcome, 1, now(), 0.0);
+                let decision = p.decide(is_idempotent(&method), &outcome, 1, now(), 0.0);
                 assert!(matches!(decision, Decision::GiveUp(_)), "{outcome:?}");
             }
         }
@@ -418,11 +412,17 @@ mod tests {
         let ok = HeaderValue::from_static("60");
         let get = Method::GET;
         assert!(matches!(
-            p.decide(&get, &status(429, Some(&long)), 1, now(), 0.0),
+            p.decide(
+                is_idempotent(&get),
+                &status(429, Some(&long)),
+                1,
+                now(),
+                0.0
+            ),
             Decision::GiveUp(_)
         ));
         assert_eq!(
-            p.decide(&get, &status(503, Some(&ok)), 1, now(), 0.0),
+            p.decide(is_idempotent(&get), &status(503, Some(&ok)), 1, now(), 0.0),
             Decision::Retry(Duration::from_secs(60))
         );
     }
@@ -430,7 +430,13 @@ mod tests {
     #[test]
     fn attempts_run_out() {
         let p = policy();
-        let decision = p.decide(&Method::GET, &status(503, None), 5, now(), 0.0);
+        let decision = p.decide(
+            is_idempotent(&Method::GET),
+            &status(503, None),
+            5,
+            now(),
+            0.0,
+        );
         assert_eq!(decision, Decision::GiveUp("no attempts left"));
         assert_eq!(RetryPolicy::no_retries().max_attempts(), 1);
         assert_eq!(

@@ -15,6 +15,7 @@ mod object_params;
 mod operation_ids;
 mod path_templates;
 mod property_collisions;
+mod retry_safe;
 mod schema_names;
 pub(crate) mod walk;
 
@@ -23,6 +24,7 @@ use serde_json::Value;
 use crate::vendor::Corrections;
 
 pub use casing::WireAliases;
+pub use retry_safe::RETRY_SAFE_EXTENSION;
 
 /// What one correction pass changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +93,11 @@ pub const PASSES: &[(&str, &str)] = &[
          the auth layer sends them.",
     ),
     (
+        "retry-safe",
+        "Autotask reads with `POST …/query` and `…/query/count`, BMS with `POST …/search`: POSTs that create \
+         nothing, so the transport may re-send them like a GET.",
+    ),
+    (
         "content-types",
         "One body is listed under several JSON media types (BMS: 4–5) or a vendor JSON type \
          (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms.",
@@ -153,6 +160,10 @@ pub fn correct(
     run(
         "credential-headers",
         credential_headers::apply(doc, &corrections.credential_headers),
+    );
+    run(
+        "retry-safe",
+        retry_safe::apply(doc, &corrections.retry_safe_path_suffixes),
     );
     run("content-types", content_types::apply(doc));
     run("envelopes", envelopes::apply(doc, corrections.envelopes)?);

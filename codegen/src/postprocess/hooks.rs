@@ -1,9 +1,10 @@
 //! `hooks`: route every generated request through `psa_clients_runtime::Hooks`, and describe operations.
 //!
 //! progenitor calls `ClientHooks::exec` for every request; its default sends with the bare `reqwest::Client`.
-//! This pass overrides `exec` so requests go through the client's `Hooks` (auth, retries, limits and typed
-//! errors live in `psa_clients`), and adds the table the hooks look operations up in: progenitor only passes
-//! its snake-case method name, while limits and `tracing` spans want the method and the path template.
+//! This pass removes that impl (every send tail becomes a call into the client's `Hooks`, see
+//! [`super::shared_send`]; auth, retries, limits and typed errors live in `psa_clients`), and adds the table the
+//! hooks look operations up in: progenitor only passes its snake-case method name, while limits and `tracing`
+//! spans want the method and the path template.
 //!
 //! It also implements the run-time paging traits for list operations, so `psa_clients` can stream them:
 //! `NumberedPages` for ConnectWise (`page`/`pageSize`, array response) and BMS (`PageNumber`/`PageSize`,
@@ -49,24 +50,21 @@ pub fn apply(
     let mut report = HooksReport::default();
     let table = operation_table(file, spec)?;
     report.operations = table.len();
-    for item in &mut file.items {
-        if let Item::Impl(imp) = item {
-            if is_client_hooks_impl(imp) {
-                imp.items = vec![parse_quote! {
-                    async fn exec(
-                        &self,
-                        request: reqwest::Request,
-                        info: &OperationInfo,
-                    ) -> reqwest::Result<reqwest::Response> {
-                        self.inner.exec(request, info.operation_id, OPERATIONS).await
-                    }
-                }];
-            }
-        }
-    }
-    let rows = table.iter().map(|(id, (spec_id, method, path))| {
+    // progenitor's `ClientHooks` would send with the bare `reqwest::Client`; every send goes through the
+    // run-time hooks instead (shared_send), so the impl is removed and a tail left as generated cannot compile.
+    file.items
+        .retain(|item| !matches!(item, Item::Impl(imp) if is_client_hooks_impl(imp)));
+    let rows = table.iter().map(|(id, row)| {
+        let Row {
+            spec_id,
+            method,
+            path,
+            retry_safe,
+        } = row;
         quote! {
-            ::psa_clients_runtime::Operation { id: #id, spec_id: #spec_id, method: #method, path: #path },
+            ::psa_clients_runtime::Operation {
+                id: #id, spec_id: #spec_id, method: #method, path: #path, retry_safe: #retry_safe,
+            },
         }
     });
     file.items.push(parse_quote! {
@@ -112,16 +110,36 @@ fn method_name(operation_id: &str) -> String {
     out
 }
 
-type Table = BTreeMap<String, (String, String, String)>;
+/// One row of the operation table.
+#[derive(Debug, Clone)]
+struct Row {
+    spec_id: String,
+    method: String,
+    path: String,
+    /// Marked by the `retry-safe` correction (a POST that only reads).
+    retry_safe: bool,
+}
 
-/// Method name → (operationId, METHOD, path) for every operation the file calls, checked against the file.
+type Table = BTreeMap<String, Row>;
+
+/// Method name → row for every operation the file calls, checked against the file.
 fn operation_table(file: &syn::File, spec: &OpenAPI) -> Result<Table, UnmappedOperations> {
     let mut by_name = Table::new();
     for (path, method, op) in spec.operations() {
         if let Some(id) = &op.operation_id {
+            let retry_safe = op
+                .extensions
+                .get(crate::correct::RETRY_SAFE_EXTENSION)
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
             by_name.insert(
                 method_name(id),
-                (id.clone(), method.to_uppercase(), path.to_owned()),
+                Row {
+                    spec_id: id.clone(),
+                    method: method.to_uppercase(),
+                    path: path.to_owned(),
+                    retry_safe,
+                },
             );
         }
     }
@@ -532,29 +550,35 @@ mod tests {
     fn spec() -> OpenAPI {
         serde_json::from_value(serde_json::json!({
             "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
-            "paths": {"/service/tickets": {"get": {"operationId": "getServiceTickets", "responses": {}}}}
+            "paths": {
+                "/service/tickets": {"get": {"operationId": "getServiceTickets", "responses": {}}},
+                "/Tickets/query": {"post": {"operationId": "Tickets_Query", "responses": {}, "x-psa-retry-safe": true}}
+            }
         }))
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
-    fn exec_is_routed_and_table_built() {
+    fn progenitors_hooks_impl_goes_and_the_table_is_built() {
         let mut file: syn::File = parse_quote! {
             impl ClientHooks<::psa_clients_runtime::Hooks> for &Client {}
             fn send() { let info = OperationInfo { operation_id: "get_service_tickets" }; }
+            fn send() { let info = OperationInfo { operation_id: "tickets_query" }; }
         };
         let report =
             apply(&mut file, &spec(), Vendor::Connectwise).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(report.operations, 1);
+        assert_eq!(report.operations, 2);
         let text = quote!(#file).to_string();
-        assert!(
-            text.contains("self . inner . exec (request , info . operation_id , OPERATIONS)"),
-            "{text}"
-        );
+        assert!(!text.contains("ClientHooks"), "{text}");
         assert!(
             text.contains(
-                "spec_id : \"getServiceTickets\" , method : \"GET\" , path : \"/service/tickets\""
+                "spec_id : \"getServiceTickets\" , method : \"GET\" , path : \"/service/tickets\" , retry_safe : false"
             ),
+            "{text}"
+        );
+        // The `retry-safe` correction's mark reaches the table.
+        assert!(
+            text.contains("spec_id : \"Tickets_Query\" , method : \"POST\" , path : \"/Tickets/query\" , retry_safe : true"),
             "{text}"
         );
     }

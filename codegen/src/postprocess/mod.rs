@@ -3,6 +3,7 @@
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
 pub mod api_version_header;
+pub mod error_type;
 pub mod field_paths;
 pub mod hooks;
 pub mod lean_deserialize;
@@ -31,6 +32,8 @@ pub struct PostprocessReport {
     pub lean_deserialize: usize,
     /// Operations routed through the run-time hooks, and paging trait impls.
     pub hooks: hooks::HooksReport,
+    /// progenitor's error type swapped for the run-time crate's.
+    pub error_type: error_type::ErrorTypeReport,
 }
 
 impl PostprocessReport {
@@ -47,6 +50,9 @@ impl PostprocessReport {
         self.hooks.entities += other.hooks.entities;
         self.hooks.sends.shared += other.hooks.sends.shared;
         self.hooks.sends.kept += other.hooks.sends.kept;
+        self.error_type.imports += other.error_type.imports;
+        self.error_type.types += other.error_type.types;
+        self.error_type.constructors += other.error_type.constructors;
     }
 }
 
@@ -67,5 +73,6 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         api_version_headers,
         lean_deserialize,
         hooks: hooks::HooksReport::default(),
+        error_type: error_type::ErrorTypeReport::default(),
     }
 }

@@ -3,12 +3,15 @@
 //! progenitor closes each `send` with the same dozen lines: `pre` hook, `exec`, `post` hook, `?`, and a
 //! `match` on the status that decodes the body. Thousands of copies of that async tail cost a fifth of a
 //! generated crate's build time (BMS debug build of the crate: 41 s with them, 33 s without), spent checking
-//! identical code and laying out one future state machine per copy. This pass recognises the tail and replaces it with
-//! `client.inner.send_json(request, Exchange { … }).await` (or `send_empty` / `send_stream`), which keeps
-//! progenitor's behaviour (see `psa_clients_runtime::respond`) and is checked once.
+//! identical code and laying out one future state machine per copy. This pass recognises the tail and replaces
+//! it with `client.inner.send_json(request, Exchange { … }).await` (or `send_empty` / `send_stream`; see
+//! `psa_clients_runtime::respond`), which is checked once.
 //!
-//! The `pre`/`post` hooks are dropped with the tail: the hooks pass leaves them at progenitor's no-op
-//! defaults. A tail in any other shape (a typed error body, several success statuses) stays as generated.
+//! The run-time call returns `psa_clients_runtime::Error` (see [`super::error_type`]): the executor has turned
+//! every non-success answer into a typed error already, so the status arms progenitor wrote for errors are
+//! not needed; only the success arm's kind (JSON, empty, stream) is read. The `pre`/`post` hooks are dropped
+//! with the tail, and the hooks pass removes progenitor's `ClientHooks` impl, so a tail in any other shape
+//! would not compile: the pass must share every tail, and the tests on the real documents assert it does.
 
 use quote::{quote, ToTokens};
 use syn::visit_mut::{self, VisitMut};
@@ -102,36 +105,40 @@ enum Body {
 }
 
 /// The run-time call equivalent to `match response.status().as_u16() { … }`, if the arms have a known shape:
-/// one success arm, bodiless error arms, and `_ => UnexpectedResponse`.
+/// success arms of one kind (JSON, empty or stream), error arms (`Err(Error::ErrorResponse(…))`, bodiless or
+/// typed: the executor has classified those statuses already), and a default arm that is an error.
 fn shared_call(status_match: &ExprMatch) -> Option<Expr> {
     if status_match.expr.to_token_stream().to_string()
         != quote!(response.status().as_u16()).to_string()
     {
         return None;
     }
-    let mut ok = None;
-    let mut errors = Vec::new();
+    let unexpected = quote!(Err(Error::UnexpectedResponse(response))).to_string();
+    let error_prefix = quote!(Err(Error::ErrorResponse)).to_string();
+    // `Err (Error :: ErrorResponse (` without the closing parentheses.
+    let error_prefix = error_prefix.trim_end_matches(')').trim_end();
+    let is_error = |body: &str| body == unexpected || body.starts_with(error_prefix);
+    let mut kind = None;
     let mut has_default = false;
     for arm in &status_match.arms {
         let body = arm_body(&arm.body).to_token_stream().to_string();
         if matches!(arm.pat, Pat::Wild(_)) {
-            if body != quote!(Err(Error::UnexpectedResponse(response))).to_string() {
+            if !is_error(&body) {
                 return None;
             }
             has_default = true;
-        } else if body
-            == quote!(Err(Error::ErrorResponse(ResponseValue::empty(response)))).to_string()
-        {
-            errors.push(single_status(arm)?);
+        } else if is_error(&body) {
+            status_range(arm)?;
         } else {
-            let kind = success_body(&body)?;
-            if ok.is_some() {
+            status_range(arm)?;
+            let this = success_body(&body)?;
+            if kind.is_some_and(|k| k != this) {
                 return None;
             }
-            ok = Some((status_range(arm)?, kind));
+            kind = Some(this);
         }
     }
-    let ((low, high), kind) = ok?;
+    let kind = kind?;
     if !has_default || arm_guarded(&status_match.arms) {
         return None;
     }
@@ -148,8 +155,6 @@ fn shared_call(status_match: &ExprMatch) -> Option<Expr> {
                 ::psa_clients_runtime::respond::Exchange {
                     id: info.operation_id,
                     table: super::OPERATIONS,
-                    ok: #low..=#high,
-                    errors: &[#(#errors),*],
                 },
             )
             .await
@@ -200,13 +205,6 @@ fn status_literal(expr: &Expr) -> Option<u16> {
             Lit::Int(int) => int.base10_parse().ok(),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-fn single_status(arm: &Arm) -> Option<u16> {
-    match &arm.pat {
-        Pat::Lit(lit) => status_literal(&Expr::Lit(lit.clone())),
         _ => None,
     }
 }
@@ -272,8 +270,6 @@ mod tests {
                 ::psa_clients_runtime::respond::Exchange {
                     id: info.operation_id,
                     table: super::OPERATIONS,
-                    ok: 200u16..=200u16,
-                    errors: &[401u16, 404u16],
                 },
             ).await
         }
@@ -292,7 +288,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_stream_tails_keep_their_ranges() {
+    fn empty_and_stream_tails_and_error_defaults() {
         let mut empty = send(quote! {
             match response.status().as_u16() {
                 204u16 => { Ok(ResponseValue::empty(response)) }
@@ -308,15 +304,16 @@ mod tests {
         assert_eq!(apply(&mut empty).shared, 1);
         assert_eq!(apply(&mut stream).shared, 1);
         assert!(rendered(&empty).contains("send_empty"));
-        assert!(rendered(&empty).contains("ok : 204u16 ..= 204u16 , errors : & []"));
         assert!(rendered(&stream).contains("send_stream"));
-        assert!(rendered(&stream).contains("ok : 200u16 ..= 299u16"));
-    }
-
-    #[test]
-    fn other_shapes_are_kept_as_generated() {
-        let shapes = [
-            // A typed error body.
+        for tail in [
+            // Every other status is an error response.
+            quote! {
+                match response.status().as_u16() {
+                    200u16..=299u16 => Ok(ResponseValue::empty(response)),
+                    _ => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                }
+            },
+            // A typed error body: the executor has classified the status already.
             quote! {
                 match response.status().as_u16() {
                     200u16 => ResponseValue::from_response(response).await,
@@ -324,7 +321,7 @@ mod tests {
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             },
-            // Two success statuses.
+            // Two success statuses of one kind.
             quote! {
                 match response.status().as_u16() {
                     200u16 => ResponseValue::from_response(response).await,
@@ -332,11 +329,34 @@ mod tests {
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             },
-            // Every other status is an error response.
+        ] {
+            let mut file = send(tail);
+            assert_eq!(apply(&mut file), SharedSendReport { shared: 1, kept: 0 });
+        }
+    }
+
+    #[test]
+    fn other_shapes_are_kept_as_generated() {
+        let shapes = [
+            // Success arms of two kinds.
             quote! {
                 match response.status().as_u16() {
-                    200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                    _ => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                    200u16 => ResponseValue::from_response(response).await,
+                    204u16 => Ok(ResponseValue::empty(response)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            },
+            // No default arm.
+            quote! {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                }
+            },
+            // A guard.
+            quote! {
+                match response.status().as_u16() {
+                    x if x < 300 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
             },
         ];

@@ -1,0 +1,101 @@
+//! Decoding a JSON body into a generated type, with the operation and the JSON path of a failing field.
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{snippet, Error};
+
+/// Decodes a JSON body, reporting the path of the field that failed.
+///
+/// # Errors
+/// [`Error::HtmlInsteadOfJson`] for an HTML page (checked by sniffing), otherwise [`Error::MalformedBody`]
+/// with the operation, the path (e.g. `items[2].id`) and the start of the body.
+pub fn json<T: DeserializeOwned>(
+    body: &[u8],
+    status: StatusCode,
+    operation_id: &'static str,
+) -> Result<T, Error> {
+    let malformed = |path: String, source: serde_json::Error| {
+        if sniff_html(body) {
+            return Error::HtmlInsteadOfJson {
+                operation_id,
+                status,
+                snippet: snippet(body),
+            };
+        }
+        Error::MalformedBody {
+            operation_id,
+            status,
+            path,
+            snippet: snippet(body),
+            source,
+        }
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| malformed(err.path().to_string(), err.into_inner()))?;
+    // Trailing garbage after a complete value is malformed too.
+    deserializer
+        .end()
+        .map_err(|err| malformed(".".to_owned(), err))?;
+    Ok(value)
+}
+
+/// True when the body starts like an HTML document.
+pub fn sniff_html(body: &[u8]) -> bool {
+    let start = body
+        .strip_prefix(b"\xEF\xBB\xBF") // UTF-8 byte order mark
+        .unwrap_or(body);
+    let start = start.trim_ascii_start();
+    let head = &start[..start.len().min(15)];
+    let head = head.to_ascii_lowercase();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: i64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Envelope {
+        item: Item,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_operation_and_the_field_path() {
+        let error = json::<Envelope>(
+            br#"{"item":{"id":"x"}}"#,
+            StatusCode::OK,
+            "Companies_QueryItem",
+        )
+        .unwrap_err();
+        match error {
+            Error::MalformedBody {
+                operation_id, path, ..
+            } => assert_eq!(
+                (operation_id, path.as_str()),
+                ("Companies_QueryItem", "item.id")
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn html_and_trailing_garbage() {
+        assert!(matches!(
+            json::<Envelope>(b"\xEF\xBB\xBF <!DOCTYPE html><p>IIS", StatusCode::OK, "x"),
+            Err(Error::HtmlInsteadOfJson { .. })
+        ));
+        assert!(matches!(
+            json::<Item>(br#"{"id":1} x"#, StatusCode::OK, "x"),
+            Err(Error::MalformedBody { path, .. }) if path == "."
+        ));
+    }
+}
