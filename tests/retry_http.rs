@@ -226,6 +226,48 @@ async fn post_with_dropped_connection_is_not_retried() {
     assert!(clock.sleeps().is_empty());
 }
 
+/// Autotask `POST …/query` and BMS `POST …/search` only read: marked read-only, a dropped connection or a 502
+/// is retried like a GET.
+#[tokio::test]
+async fn read_only_post_with_dropped_connection_is_retried() {
+    let server = RawServer::start(vec![Action::Drop, Action::Ok]).await;
+    let (transport, clock) = transport(exact_policy(4));
+
+    let request = transport
+        .client()
+        .post(server.url("/V1.0/Tickets/query"))
+        .json(&serde_json::json!({"filter": [{"op": "eq", "field": "id", "value": 1}]}));
+    let response = transport
+        .execute(
+            request.build().expect("request"),
+            op(Method::POST, "/V1.0/Tickets/query").read_only(),
+        )
+        .await
+        .expect("second attempt succeeds");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(server.requests(), 2);
+    assert_eq!(clock.sleeps(), secs(&[1]));
+}
+
+#[tokio::test]
+async fn read_only_post_502_is_retried() {
+    let server = MockServer::start().await;
+    mount_once(&server, ResponseTemplate::new(502)).await;
+    mount_always(&server, ResponseTemplate::new(200).set_body_string("{}")).await;
+    let (transport, _) = transport(exact_policy(3));
+    let request = transport.client().post(format!("{}/Tickets", server.uri()));
+    let response = transport
+        .execute(
+            request.build().expect("request"),
+            op(Method::POST, "/Tickets").read_only(),
+        )
+        .await
+        .expect("retried");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(received(&server).await, 2);
+}
+
 #[tokio::test]
 async fn get_with_dropped_connection_is_retried() {
     let server = RawServer::start(vec![Action::Drop, Action::Ok]).await;

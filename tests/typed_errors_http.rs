@@ -285,3 +285,59 @@ fn vendor_modules_name_the_same_error_type() {
     });
     assert!(matches!(error, Error::Config { .. }));
 }
+
+/// The generated Autotask query (`POST /V1.0/Companies/query`) is marked read-only by correction data, so a
+/// 502 on it is retried; a generated create (`POST /V1.0/Companies`) is not.
+#[tokio::test]
+async fn generated_read_only_posts_are_retried_and_creates_are_not() {
+    use psa_clients::autotask::types;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies/query"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"id": 1}], "pageDetails": {"count": 1, "requestCount": 500}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let at = autotask_client(&server, transport(exact_policy(3)).0).await;
+    let query: types::QueryModel = serde_json::from_value(json!({"filter": []})).expect("query");
+    let page = at
+        .companies_query()
+        .body(query)
+        .send()
+        .await
+        .expect("retried after the 502")
+        .into_inner();
+    assert_eq!(page.items.map(|items| items.len()), Some(1));
+    let company: types::CompanyModel =
+        serde_json::from_value(json!({"companyName": "Acme", "companyType": 1})).expect("model");
+    let error = at
+        .companies_create_entity()
+        .body(company)
+        .send()
+        .await
+        .expect_err("502");
+    assert!(
+        matches!(&error, Error::Vendor { status, .. } if *status == StatusCode::BAD_GATEWAY),
+        "{error:?}"
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(count("/zone/atservicesrest/V1.0/Companies/query"), 2);
+    assert_eq!(
+        count("/zone/atservicesrest/V1.0/Companies"),
+        1,
+        "a create is never re-sent"
+    );
+}

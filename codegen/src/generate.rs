@@ -4,7 +4,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 /// Why progenitor could not generate a client.
 #[derive(Debug, thiserror::Error)]
@@ -39,8 +39,10 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
             Style::Positional => InterfaceStyle::Positional,
         })
         .with_tag(TagStyle::Merged)
-        // Every client carries the run-time hooks; the `hooks` post-pass routes `exec` through them.
-        .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks));
+        // Every client carries the run-time hooks; every send goes through them (the `shared_send` post-pass).
+        .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks))
+        // Schemas may name run-time types with `x-rust-type` (the `query-param-types` correction).
+        .with_crate(crate::correct::RUNTIME_CRATE, CrateVers::Any, None);
     let result = quiet_catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -73,6 +73,10 @@ pub struct Corrections {
     /// Header parameters that carry credentials; the auth layer sends them, so generated signatures drop them.
     #[serde(default)]
     pub credential_headers: Vec<String>,
+    /// Query parameter name → run-time type its values take (`x-rust-type`), for parameters that are a query
+    /// language rather than free text.
+    #[serde(default)]
+    pub query_param_types: BTreeMap<String, String>,
     /// Path endings of POST operations that only read (queries, searches): the transport may retry them.
     #[serde(default)]
     pub retry_safe_path_suffixes: Vec<String>,

@@ -58,11 +58,11 @@ fn generation_is_deterministic() {
 #[test]
 fn post_passes_match_every_operation_of_the_real_documents() {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
-    // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`)
-    for (file, operations, uploads, imports) in [
-        ("kaseya-bms.json", 435, 2, 1),
-        ("autotask.json", 2070, 0, 1),
-        ("connectwise-psa.json", 2814, 0, 12),
+    // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`, read-only POSTs)
+    for (file, operations, uploads, imports, retry_safe) in [
+        ("kaseya-bms.json", 435, 2, 1, 19),
+        ("autotask.json", 2070, 0, 1, 312),
+        ("connectwise-psa.json", 2814, 0, 12, 0),
     ] {
         let (_, rendered) = ws
             .render_file(file)
@@ -91,4 +91,42 @@ fn post_passes_match_every_operation_of_the_real_documents() {
             "{file}: `Error` re-exports"
         );
     }
+}
+
+/// Every ConnectWise list and count operation's query-language parameters take the typed run-time values,
+/// and the generated setters name them (so a raw string does not compile).
+#[test]
+fn connectwise_query_language_parameters_are_typed_everywhere() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("connectwise-psa.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pass = prepared
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == "query-param-types")
+        .expect("pass ran");
+    assert_eq!(pass.changes.len(), 5, "{:#?}", pass.changes);
+    for change in &pass.changes {
+        assert!(change.contains(" of 1568 operations takes "), "{change}");
+    }
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for ty in [
+        "ConditionsParam",
+        "ChildConditionsParam",
+        "CustomFieldConditionsParam",
+        "OrderByParam",
+        "FieldsParam",
+    ] {
+        // prettyplease may break the bound over lines with a trailing comma.
+        let setter = format!("V:std::convert::TryInto<::psa_clients_runtime::query::{ty}");
+        assert_eq!(source.matches(&setter).count(), 1568, "{ty} setters");
+    }
+    assert!(!source.contains("conditions:Result<Option<::std::string::String>"));
 }

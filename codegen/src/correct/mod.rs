@@ -15,6 +15,7 @@ mod object_params;
 mod operation_ids;
 mod path_templates;
 mod property_collisions;
+mod query_param_types;
 mod retry_safe;
 mod schema_names;
 pub(crate) mod walk;
@@ -24,6 +25,7 @@ use serde_json::Value;
 use crate::vendor::Corrections;
 
 pub use casing::WireAliases;
+pub use query_param_types::RUNTIME_CRATE;
 pub use retry_safe::RETRY_SAFE_EXTENSION;
 
 /// What one correction pass changed.
@@ -93,6 +95,11 @@ pub const PASSES: &[(&str, &str)] = &[
          the auth layer sends them.",
     ),
     (
+        "query-param-types",
+        "ConnectWise's `conditions`, `childConditions`, `customFieldConditions`, `orderBy` and `fields` are a \
+         query language declared as free strings; they take the typed values of the conditions builder.",
+    ),
+    (
         "retry-safe",
         "Autotask reads with `POST …/query` and `…/query/count`, BMS with `POST …/search`: POSTs that create \
          nothing, so the transport may re-send them like a GET.",
@@ -160,6 +167,10 @@ pub fn correct(
     run(
         "credential-headers",
         credential_headers::apply(doc, &corrections.credential_headers),
+    );
+    run(
+        "query-param-types",
+        query_param_types::apply(doc, &corrections.query_param_types),
     );
     run(
         "retry-safe",

@@ -28,6 +28,8 @@ use crate::vendor::Vendor;
 pub struct HooksReport {
     /// Operations in the lookup table.
     pub operations: usize,
+    /// Of those, POSTs marked safe to retry by the `retry-safe` correction.
+    pub retry_safe: usize,
     /// List builders given `NumberedPages`.
     pub paged: usize,
     /// Autotask models given `AutotaskEntity`.
@@ -50,6 +52,7 @@ pub fn apply(
     let mut report = HooksReport::default();
     let table = operation_table(file, spec)?;
     report.operations = table.len();
+    report.retry_safe = table.values().filter(|row| row.retry_safe).count();
     // progenitor's `ClientHooks` would send with the bare `reqwest::Client`; every send goes through the
     // run-time hooks instead (shared_send), so the impl is removed and a tail left as generated cannot compile.
     file.items

@@ -46,6 +46,7 @@ impl PostprocessReport {
         self.api_version_headers += other.api_version_headers;
         self.lean_deserialize += other.lean_deserialize;
         self.hooks.operations += other.hooks.operations;
+        self.hooks.retry_safe += other.hooks.retry_safe;
         self.hooks.paged += other.hooks.paged;
         self.hooks.entities += other.hooks.entities;
         self.hooks.sends.shared += other.hooks.sends.shared;
