@@ -372,7 +372,7 @@ fn login_rejected(error: Error, operation_id: &'static str) -> Error {
 /// Reads a token answer, with or without the `{Success, Error, Result}`
 /// envelope and in either key case.
 fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
-    let value: Value = decode_json(body, StatusCode::OK, op)?;
+    let value: Value = decode_json(body, StatusCode::OK, op).map_err(super::without_snippet)?;
     let rejected = |body: VendorBody| Error::Authentication {
         operation_id: op.operation_id,
         status: StatusCode::OK,

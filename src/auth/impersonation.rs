@@ -109,7 +109,8 @@ impl MemberTokens {
             "fetching the impersonated member's keys"
         );
         let body = fetch(transport, request, &op).await?;
-        let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
+        let value: serde_json::Value =
+            decode_json(&body, StatusCode::OK, &op).map_err(super::without_snippet)?;
         let malformed = |field: &str| Error::MalformedBody {
             operation_id: op.operation_id,
             status: StatusCode::OK,

@@ -79,13 +79,46 @@ pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
 /// Sends an authentication-side request (login, discovery) through the
 /// transport, so it gets the same retries, limits and tracing as API calls,
 /// and returns the body of a successful answer.
+///
+/// The call is marked [`OperationMeta::auth_path`](crate::transport::OperationMeta::auth_path):
+/// its answers carry tokens and keys, so its body is never logged.
 async fn fetch(
     transport: &Transport,
     request: reqwest::Request,
     op: &crate::transport::OperationMeta,
 ) -> Result<bytes::Bytes, Error> {
+    let op = op.clone().with_auth_path();
     let response = transport.execute(request, op.clone()).await?;
-    transport.classify(response, op).await
+    transport.classify(response, &op).await
+}
+
+/// A decoding error without the start of the body, which may hold tokens.
+fn without_snippet(error: Error) -> Error {
+    match error {
+        Error::MalformedBody {
+            operation_id,
+            status,
+            path,
+            source,
+            ..
+        } => Error::MalformedBody {
+            operation_id,
+            status,
+            path,
+            snippet: String::new(),
+            source,
+        },
+        Error::HtmlInsteadOfJson {
+            operation_id,
+            status,
+            ..
+        } => Error::HtmlInsteadOfJson {
+            operation_id,
+            status,
+            snippet: String::new(),
+        },
+        other => other,
+    }
 }
 
 /// A URL error as a config error naming the setting, never its value

@@ -51,6 +51,11 @@ pub struct OperationMeta {
     /// the path template, e.g. Autotask's entity name (`Tickets`) so that
     /// `/Tickets/{id}` and `/Tickets/query` share one limit.
     pub limit_key: Option<&'static str>,
+    /// True for the auth layer's own calls (login, token refresh, codebase or
+    /// zone discovery, member key fetch). Their bodies carry credentials or
+    /// account details and are never logged, whatever the transport's
+    /// [`BodyLogging`](super::BodyLogging).
+    pub auth_path: bool,
 }
 
 impl OperationMeta {
@@ -67,7 +72,16 @@ impl OperationMeta {
             method,
             path_template,
             limit_key: None,
+            auth_path: false,
         }
+    }
+
+    /// Marks the operation as one of the auth layer's own calls (see
+    /// [`OperationMeta::auth_path`]), so its bodies are never logged.
+    #[must_use]
+    pub fn with_auth_path(mut self) -> Self {
+        self.auth_path = true;
+        self
     }
 
     /// Uses `key` instead of the path template for the concurrency limit.
