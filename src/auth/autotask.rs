@@ -5,6 +5,8 @@
 //! e-mail on first use, cached, and looked up again once when a call
 //! answers 401 (tenants are occasionally moved between zones).
 
+use std::time::Duration;
+
 use futures_core::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -22,6 +24,8 @@ use crate::Error;
 pub const AUTOTASK_DISCOVERY_URL: &str = "https://webservices.autotask.net/atservicesrest";
 
 const ZONE_PATH: &str = "/v1.0/zoneInformation";
+/// Least time between two zone look-ups after a 401.
+const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Datto Autotask PSA API-user credentials.
 ///
@@ -81,8 +85,8 @@ impl AutotaskConfig {
     /// | variable | meaning |
     /// | --- | --- |
     /// | `PSA_AUTOTASK_USERNAME` | API user's e-mail, required |
-    /// | `PSA_AUTOTASK_SECRET` | API user's secret, required |
-    /// | `PSA_AUTOTASK_INTEGRATION_CODE` | API integration code, required |
+    /// | `PSA_AUTOTASK_SECRET` | API user's secret, required, taken as given (not trimmed) |
+    /// | `PSA_AUTOTASK_INTEGRATION_CODE` | API integration code, required, taken as given |
     /// | `PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID` | resource id to act as |
     /// | `PSA_AUTOTASK_ZONE_URL` | fixed zone URL, skips the lookup |
     ///
@@ -96,8 +100,8 @@ impl AutotaskConfig {
     pub(crate) fn from_lookup(lookup: Lookup<'_>) -> Result<Self, Error> {
         let mut config = Self::new(
             env::required(lookup, "PSA_AUTOTASK_USERNAME")?,
-            Secret::new(env::required(lookup, "PSA_AUTOTASK_SECRET")?),
-            Secret::new(env::required(lookup, "PSA_AUTOTASK_INTEGRATION_CODE")?),
+            Secret::new(env::secret(lookup, "PSA_AUTOTASK_SECRET")?),
+            Secret::new(env::secret(lookup, "PSA_AUTOTASK_INTEGRATION_CODE")?),
         );
         let name = "PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID";
         if let Some(id) = env::optional(lookup, name) {
@@ -157,7 +161,12 @@ impl AutotaskAuth {
             username: config.username,
             discovery_url,
             headers,
-            zone: DiscoveredBase::new(config.zone_url.map(trim_base), "autotask", "zone"),
+            zone: DiscoveredBase::new(
+                config.zone_url.map(trim_base),
+                "autotask",
+                "zone",
+                REDISCOVERY_INTERVAL,
+            ),
         })
     }
 
@@ -262,22 +271,29 @@ impl VendorAuth for AutotaskAuth {
             for (name, value) in &self.headers {
                 headers.insert(name.clone(), value.clone());
             }
-            Ok(self.zone.generation().await)
+            Ok(self.zone.generation())
         })
     }
 
-    fn recovery_status(&self) -> StatusCode {
-        StatusCode::UNAUTHORIZED
+    fn may_recover(&self, response: &reqwest::Response) -> bool {
+        response.status() == StatusCode::UNAUTHORIZED
     }
 
     fn recover<'a>(
         &'a self,
         transport: &'a Transport,
         generation: u64,
+        _status: StatusCode,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         // Only a changed zone is worth a re-send: with the same one the 401
-        // is about the credentials and would only come back again.
-        Box::pin(self.zone.recover(generation, || self.discover(transport)))
+        // is about the credentials and would only come back again. Looked up
+        // again at most once a minute, so a burst of 401s for bad
+        // credentials costs one look-up.
+        let now = transport.clock().now();
+        Box::pin(
+            self.zone
+                .recover(generation, now, || self.discover(transport)),
+        )
     }
 
     fn refine_error(&self, error: Error) -> Error {
@@ -314,6 +330,17 @@ mod tests {
         assert_eq!(config.impersonation_resource_id, Some(29_682_885));
         let debug = format!("{config:?}");
         assert!(!debug.contains("secret-value-3") && !debug.contains("code-value-4"));
+
+        let spaced = |name: &str| match name {
+            "PSA_AUTOTASK_USERNAME" => Some(" api@acme.example ".to_owned()),
+            "PSA_AUTOTASK_SECRET" => Some(" s3cret ".to_owned()),
+            "PSA_AUTOTASK_INTEGRATION_CODE" => Some("\tcode ".to_owned()),
+            _ => None,
+        };
+        let config = AutotaskConfig::from_lookup(&spaced).unwrap();
+        assert_eq!(config.username, "api@acme.example");
+        assert_eq!(config.secret.expose(), " s3cret ");
+        assert_eq!(config.integration_code.expose(), "\tcode ");
 
         let missing = AutotaskConfig::from_lookup(&|_: &str| None).unwrap_err();
         assert!(missing.to_string().contains("PSA_AUTOTASK_USERNAME"));

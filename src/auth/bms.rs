@@ -117,7 +117,7 @@ impl BmsConfig {
     /// | `PSA_BMS_REGION` | `us` (default), `emea` or `apac` |
     /// | `PSA_BMS_TENANT` | tenant (company) name, required |
     /// | `PSA_BMS_USERNAME` | user name, required |
-    /// | `PSA_BMS_PASSWORD` | password, required |
+    /// | `PSA_BMS_PASSWORD` | password, required, taken as given (not trimmed) |
     /// | `PSA_BMS_TOTP_SECRET` | base32 TOTP seed, for users with MFA |
     ///
     /// # Errors
@@ -148,9 +148,9 @@ impl BmsConfig {
             region,
             env::required(lookup, "PSA_BMS_TENANT")?,
             env::required(lookup, "PSA_BMS_USERNAME")?,
-            Secret::new(env::required(lookup, "PSA_BMS_PASSWORD")?),
+            Secret::new(env::secret(lookup, "PSA_BMS_PASSWORD")?),
         );
-        if let Some(seed) = env::optional(lookup, "PSA_BMS_TOTP_SECRET") {
+        if let Some(seed) = env::optional_secret(lookup, "PSA_BMS_TOTP_SECRET") {
             let seed = Secret::new(seed);
             decode_seed(&seed)
                 .map_err(|_| env::invalid("PSA_BMS_TOTP_SECRET", "not a base32 TOTP seed"))?;
@@ -436,14 +436,15 @@ impl VendorAuth for BmsAuth {
         })
     }
 
-    fn recovery_status(&self) -> StatusCode {
-        StatusCode::UNAUTHORIZED
+    fn may_recover(&self, response: &reqwest::Response) -> bool {
+        response.status() == StatusCode::UNAUTHORIZED
     }
 
     fn recover<'a>(
         &'a self,
         transport: &'a Transport,
         generation: u64,
+        _status: StatusCode,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         Box::pin(async move {
             let mut state = self.state.lock().await;
@@ -501,6 +502,37 @@ mod tests {
             err.to_string(),
             "configuration error: environment variable PSA_BMS_USERNAME is not set"
         );
+    }
+
+    #[test]
+    fn from_env_takes_the_password_as_given_and_trims_the_rest() {
+        let lookup = vars(&[
+            ("PSA_BMS_TENANT", " acme "),
+            ("PSA_BMS_USERNAME", "api@acme\n"),
+            ("PSA_BMS_PASSWORD", " a "),
+            (
+                "PSA_BMS_TOTP_SECRET",
+                " GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ ",
+            ),
+        ]);
+        let config = BmsConfig::from_lookup(&lookup).unwrap();
+        assert_eq!(config.password.expose(), " a ");
+        assert_eq!(
+            config.totp_secret.as_ref().map(Secret::expose),
+            Some(" GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ ")
+        );
+        assert_eq!(
+            (config.tenant.as_str(), config.username.as_str()),
+            ("acme", "api@acme")
+        );
+        // Only an empty password is a missing one.
+        let empty = vars(&[
+            ("PSA_BMS_TENANT", "acme"),
+            ("PSA_BMS_USERNAME", "u"),
+            ("PSA_BMS_PASSWORD", ""),
+        ]);
+        let err = BmsConfig::from_lookup(&empty).unwrap_err().to_string();
+        assert!(err.contains("PSA_BMS_PASSWORD is not set"), "{err}");
     }
 
     #[test]
