@@ -73,7 +73,9 @@ impl AutotaskConfig {
     }
 
     /// Looks zones up under this URL instead of [`AUTOTASK_DISCOVERY_URL`]
-    /// (a sandbox, or a test server).
+    /// (a sandbox, or a test server). A zone it names must be an `https`
+    /// URL on `autotask.net` (or a subdomain), as with the default, or any
+    /// URL on this discovery URL's own host.
     #[must_use]
     pub fn with_discovery_url(mut self, discovery_url: Url) -> Self {
         self.discovery_url = Some(discovery_url);
@@ -124,6 +126,9 @@ impl AutotaskConfig {
 pub(crate) struct AutotaskAuth {
     username: String,
     discovery_url: Url,
+    /// True when the user chose the discovery URL (zones on its host are
+    /// then trusted too).
+    discovery_configured: bool,
     headers: Vec<(HeaderName, HeaderValue)>,
     /// The zone URL, fixed or discovered.
     zone: DiscoveredBase,
@@ -151,6 +156,7 @@ impl AutotaskAuth {
             value.set_sensitive(true);
             headers.push((HeaderName::from_static("impersonationresourceid"), value));
         }
+        let discovery_configured = config.discovery_url.is_some();
         let discovery_url = match config.discovery_url {
             Some(url) => trim_base(url),
             None => trim_base(
@@ -160,6 +166,7 @@ impl AutotaskAuth {
         Ok(Self {
             username: config.username,
             discovery_url,
+            discovery_configured,
             headers,
             zone: DiscoveredBase::new(
                 config.zone_url.map(trim_base),
@@ -200,6 +207,7 @@ impl AutotaskAuth {
                 snippet: snippet(&body),
                 source: serde::de::Error::custom("missing or not an http(s) URL"),
             })?;
+        check_zone(&zone, &self.discovery_url, self.discovery_configured)?;
         tracing::debug!(
             vendor = "autotask",
             zone = zone.host_str().unwrap_or(""),
@@ -207,6 +215,35 @@ impl AutotaskAuth {
         );
         Ok(trim_base(zone))
     }
+}
+
+/// Refuses a zone that the credentials must not go to: anything but an
+/// `https` URL on `autotask.net` or a subdomain, unless the user configured
+/// the discovery URL and the zone is on that URL's host. The error names
+/// the host only (the rest of the URL is the vendor's to choose).
+fn check_zone(zone: &Url, discovery: &Url, discovery_configured: bool) -> Result<(), Error> {
+    let host = zone.host_str().unwrap_or("");
+    let on_autotask = zone.scheme() == "https" && is_autotask_host(host);
+    let on_discovery_host = discovery_configured
+        && discovery
+            .host_str()
+            .is_some_and(|discovery| discovery.eq_ignore_ascii_case(host));
+    if on_autotask || on_discovery_host {
+        return Ok(());
+    }
+    Err(Error::Config {
+        message: format!(
+            "Autotask zone discovery named a zone on {host} ({}), which is not an https \
+             autotask.net host; refusing to send the credentials there",
+            zone.scheme()
+        ),
+    })
+}
+
+/// `autotask.net` or one of its subdomains.
+fn is_autotask_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "autotask.net" || host.ends_with(".autotask.net")
 }
 
 /// Names the two account problems Autotask reports as a bare HTTP 500.
@@ -304,6 +341,36 @@ impl VendorAuth for AutotaskAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_must_be_https_on_autotask_net_unless_on_a_configured_discovery_host() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        let default = url(AUTOTASK_DISCOVERY_URL);
+        let ok = |zone: &str| check_zone(&url(zone), &default, false).is_ok();
+        assert!(ok("https://webservices14.autotask.net/atservicesrest/"));
+        assert!(ok("https://WebServices2.AutoTask.NET./atservicesrest"));
+        assert!(ok("https://autotask.net/atservicesrest"));
+        assert!(!ok("http://webservices14.autotask.net/atservicesrest/"));
+        assert!(!ok("https://evilautotask.net/"));
+        assert!(!ok("https://autotask.net.evil.example/"));
+        assert!(!ok("https://127.0.0.1:8080/"));
+
+        let local = url("http://127.0.0.1:9000/discovery");
+        let configured = |zone: &str| check_zone(&url(zone), &local, true).is_ok();
+        assert!(configured("http://127.0.0.1:9001/zoneA/atservicesrest/"));
+        assert!(configured(
+            "https://webservices14.autotask.net/atservicesrest/"
+        ));
+        assert!(!configured("http://localhost:9001/"));
+        assert!(!configured("https://evil.example/"));
+
+        let err = check_zone(&url("https://evil.example/a?b=c"), &default, false).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("evil.example") && !text.contains("b=c"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn from_env_validates_the_resource_id_without_echoing_it() {
