@@ -349,3 +349,24 @@ async fn a_zone_on_autotask_net_over_http_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_password_in_a_configured_url_is_never_shown_and_refused() {
+    let zone =
+        Url::parse("https://u:URL-PASS-3@webservices14.autotask.net/atservicesrest").expect("url");
+    let discovery =
+        Url::parse("https://u:URL-PASS-4@webservices.autotask.net/atservicesrest").expect("url");
+    for config in [
+        AutotaskConfig::new(USER, Secret::new(SECRET), Secret::new(CODE)).with_zone_url(zone),
+        AutotaskConfig::new(USER, Secret::new(SECRET), Secret::new(CODE))
+            .with_discovery_url(discovery),
+    ] {
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("URL-PASS"), "{shown}");
+        assert!(shown.contains("autotask.net"), "{shown}");
+        let (transport, _) = transport(exact_policy(1));
+        let err = Pipeline::autotask(transport, config).expect_err("user info in the URL");
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(!format!("{err} {err:?}").contains("URL-PASS"));
+    }
+}

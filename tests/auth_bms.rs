@@ -651,3 +651,16 @@ async fn a_login_in_a_later_step_does_not_wait() {
     assert_eq!(requests_to(&s.server, LOGIN).await.len(), 2);
     assert!(s.clock.sleeps().is_empty(), "{:?}", s.clock.sleeps());
 }
+
+#[test]
+fn a_password_in_a_custom_host_url_is_never_shown_and_refused() {
+    let host = Url::parse("https://user:URL-PASS-1@bms.example.com/").expect("url");
+    let config = BmsConfig::new(BmsRegion::Custom(host), "acme", "u", Secret::new("pw"));
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("URL-PASS-1"), "{shown}");
+    assert!(shown.contains("bms.example.com"), "{shown}");
+    let (transport, _) = transport(exact_policy(1));
+    let err = Pipeline::bms(transport, config).expect_err("user info in the URL");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("URL-PASS-1"));
+}

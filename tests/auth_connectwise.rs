@@ -594,3 +594,17 @@ fn the_types_version_can_be_pinned_in_one_call() {
     assert_eq!(config.api_version(), None);
     assert_eq!(config.pin_types_version().api_version(), Some("2022.1"));
 }
+
+#[test]
+fn a_site_url_with_user_info_is_refused_without_echoing_it() {
+    let err = ConnectWiseConfig::new(
+        "https://u:URL-PASS-2@psa.example.com",
+        "acme",
+        "pubkey",
+        Secret::new(PRIVATE_KEY),
+        "client-123",
+    )
+    .expect_err("user info");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("URL-PASS-2"), "{err}");
+}

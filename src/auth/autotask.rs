@@ -29,8 +29,9 @@ const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Datto Autotask PSA API-user credentials.
 ///
-/// `Debug` never shows the secret or the integration code.
-#[derive(Debug, Clone)]
+/// `Debug` never shows the secret, the integration code or a password in a
+/// URL.
+#[derive(Clone)]
 pub struct AutotaskConfig {
     username: String,
     secret: Secret,
@@ -38,6 +39,22 @@ pub struct AutotaskConfig {
     impersonation_resource_id: Option<i64>,
     zone_url: Option<Url>,
     discovery_url: Option<Url>,
+}
+
+impl std::fmt::Debug for AutotaskConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AutotaskConfig")
+            .field("username", &self.username)
+            .field("secret", &self.secret)
+            .field("integration_code", &self.integration_code)
+            .field("impersonation_resource_id", &self.impersonation_resource_id)
+            .field("zone_url", &self.zone_url.as_ref().map(super::shown_url))
+            .field(
+                "discovery_url",
+                &self.discovery_url.as_ref().map(super::shown_url),
+            )
+            .finish()
+    }
 }
 
 impl AutotaskConfig {
@@ -155,6 +172,14 @@ impl AutotaskAuth {
             let mut value = HeaderValue::from(id);
             value.set_sensitive(true);
             headers.push((HeaderName::from_static("impersonationresourceid"), value));
+        }
+        for (url, setting) in [
+            (&config.zone_url, "the Autotask zone URL"),
+            (&config.discovery_url, "the Autotask discovery URL"),
+        ] {
+            if let Some(url) = url {
+                super::no_user_info(url, setting)?;
+            }
         }
         let discovery_configured = config.discovery_url.is_some();
         let discovery_url = match config.discovery_url {

@@ -31,8 +31,9 @@ const REFRESH_PATH: &str = "/v2/security/refreshtoken";
 /// The RFC 6238 time step.
 const TOTP_STEP_SECS: u64 = 30;
 
-/// Where a Kaseya BMS tenant lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a Kaseya BMS tenant lives. `Debug` hides a password in a custom
+/// URL (which the client refuses anyway).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BmsRegion {
     /// United States: `https://api.bms.kaseya.com`.
@@ -43,6 +44,20 @@ pub enum BmsRegion {
     Apac,
     /// Any other API host (e.g. a test server).
     Custom(Url),
+}
+
+impl std::fmt::Debug for BmsRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Us => f.write_str("Us"),
+            Self::Emea => f.write_str("Emea"),
+            Self::Apac => f.write_str("Apac"),
+            Self::Custom(url) => f
+                .debug_tuple("Custom")
+                .field(&super::shown_url(url))
+                .finish(),
+        }
+    }
 }
 
 impl BmsRegion {
@@ -240,6 +255,9 @@ impl BmsAuth {
     pub(crate) fn new(config: BmsConfig) -> Result<Self, Error> {
         if let Some(seed) = &config.totp_secret {
             decode_seed(seed)?;
+        }
+        if let BmsRegion::Custom(url) = &config.region {
+            super::no_user_info(url, "the BMS host URL")?;
         }
         Ok(Self {
             base: config.region.base_url(),

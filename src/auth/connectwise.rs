@@ -59,7 +59,7 @@ pub struct ConnectWiseConfig {
 impl fmt::Debug for ConnectWiseConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectWiseConfig")
-            .field("site", &self.site.as_str())
+            .field("site", &super::shown_url(&self.site))
             .field("company_id", &self.company_id)
             .field("public_key", &self.public_key)
             .field("private_key", &self.private_key)

@@ -145,7 +145,33 @@ fn parse_site(text: &str, setting: &str) -> Result<Url, Error> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(invalid_url(setting));
     }
+    no_user_info(&url, setting)?;
     Ok(url)
+}
+
+/// Refuses a URL with `user:password@`: credentials go in the vendor's own
+/// headers, and a password in a URL would end up in `Debug` output and logs.
+fn no_user_info(url: &Url, setting: &str) -> Result<(), Error> {
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(());
+    }
+    Err(Error::Config {
+        message: format!(
+            "{setting} must not contain a user name or password (user:password@); \
+             pass credentials in the config instead"
+        ),
+    })
+}
+
+/// `url` as text for `Debug` output, with any password replaced.
+fn shown_url(url: &Url) -> String {
+    if url.password().is_none() {
+        return url.as_str().to_owned();
+    }
+    let mut shown = url.clone();
+    // Only fails for URLs that cannot have a password, and this one has one.
+    let _ = shown.set_password(Some("redacted"));
+    shown.into()
 }
 
 /// `base` without a trailing slash on its path, the form
