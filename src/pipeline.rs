@@ -109,10 +109,11 @@ impl Pipeline {
     /// `request` is built against [`PLACEHOLDER_BASE`] (path and query are
     /// kept), or carries an absolute URL on the vendor's real host, such as
     /// a next-page link; any other host is refused before credentials are
-    /// added. When the vendor answers 401 (BMS, Autotask) or 404
-    /// (ConnectWise), its auth may refresh the token or re-discover the base
-    /// URL, and the call is re-sent once. A request with a streaming body
-    /// cannot be copied and gets no re-send.
+    /// added. When the vendor answers 401 (BMS, Autotask, impersonated
+    /// ConnectWise) or a 404 that is not the API's own JSON (ConnectWise),
+    /// its auth may refresh the token, renew the member's key pair or
+    /// re-discover the base URL, and the call is re-sent once. A request
+    /// with a streaming body cannot be copied and gets no re-send.
     ///
     /// # Errors
     /// [`Error::Config`] for a URL on another host, the typed [`Error`] of a
@@ -126,8 +127,13 @@ impl Pipeline {
         let spare = request.try_clone();
         let (response, generation) = self.attempt(request, &op).await?;
         let response = match spare {
-            Some(spare) if response.status() == self.auth.recovery_status() => {
-                if self.auth.recover(&self.transport, generation).await? {
+            Some(spare) if self.auth.may_recover(&response) => {
+                let status = response.status();
+                if self
+                    .auth
+                    .recover(&self.transport, generation, status)
+                    .await?
+                {
                     tracing::debug!(
                         vendor = %self.vendor,
                         status = response.status().as_u16(),

@@ -301,3 +301,72 @@ fn secrets_are_not_in_debug_output() {
     let shown = format!("{config:?} {pipeline:?}");
     assert!(!shown.contains(SECRET) && !shown.contains(CODE), "{shown}");
 }
+
+#[tokio::test]
+async fn a_zone_on_a_foreign_host_is_refused_naming_only_the_host() {
+    let server = MockServer::start().await;
+    Mock::given(path(ZONE_LOOKUP))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "zoneName": "evil",
+            "url": "https://webservices14.autotask.net.evil.example/atservicesrest/?k=leak-me",
+            "ci": 0
+        })))
+        .mount(&server)
+        .await;
+    let pipeline = pipeline(config(&server));
+
+    let err = get_ticket(&pipeline).await.expect_err("foreign zone");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(
+        text.contains("webservices14.autotask.net.evil.example"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("leak-me") && !text.contains("atservicesrest"),
+        "{text}"
+    );
+    // Nothing cached: the next call looks the zone up again.
+    get_ticket(&pipeline).await.expect_err("still foreign");
+    assert_eq!(requests_to(&server, ZONE_LOOKUP).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_zone_on_autotask_net_over_http_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(path(ZONE_LOOKUP))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "url": "http://webservices14.autotask.net/atservicesrest/"
+        })))
+        .mount(&server)
+        .await;
+    let err = get_ticket(&pipeline(config(&server)))
+        .await
+        .expect_err("plain http");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("webservices14.autotask.net"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_password_in_a_configured_url_is_never_shown_and_refused() {
+    let zone =
+        Url::parse("https://u:URL-PASS-3@webservices14.autotask.net/atservicesrest").expect("url");
+    let discovery =
+        Url::parse("https://u:URL-PASS-4@webservices.autotask.net/atservicesrest").expect("url");
+    for config in [
+        AutotaskConfig::new(USER, Secret::new(SECRET), Secret::new(CODE)).with_zone_url(zone),
+        AutotaskConfig::new(USER, Secret::new(SECRET), Secret::new(CODE))
+            .with_discovery_url(discovery),
+    ] {
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("URL-PASS"), "{shown}");
+        assert!(shown.contains("autotask.net"), "{shown}");
+        let (transport, _) = transport(exact_policy(1));
+        let err = Pipeline::autotask(transport, config).expect_err("user info in the URL");
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(!format!("{err} {err:?}").contains("URL-PASS"));
+    }
+}

@@ -70,8 +70,12 @@ struct Setup {
 }
 
 async fn setup(totp: bool) -> Setup {
+    setup_with(totp, 1).await
+}
+
+async fn setup_with(totp: bool, max_attempts: u32) -> Setup {
     let server = MockServer::start().await;
-    let (transport, clock) = transport(exact_policy(1));
+    let (transport, clock) = transport(exact_policy(max_attempts));
     let host = Url::parse(&server.uri()).expect("server URL");
     let mut config = BmsConfig::new(
         BmsRegion::Custom(host),
@@ -147,29 +151,14 @@ fn bearer(request: &Request) -> String {
     header_of(request, "authorization")
 }
 
-/// The fields of a multipart/form-data body, in order.
+/// The fields of an application/x-www-form-urlencoded body, in order.
 fn form_fields(request: &Request) -> Vec<(String, String)> {
-    let content_type = request
-        .headers
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
-    assert!(
-        content_type.starts_with("multipart/form-data"),
-        "{content_type}"
-    );
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .expect("boundary")
-        .trim_matches('"');
+    let content_type = header_of(request, "content-type");
+    assert_eq!(content_type, "application/x-www-form-urlencoded");
     let body = String::from_utf8(request.body.clone()).expect("text form");
-    body.split(&format!("--{boundary}"))
-        .filter_map(|part| {
-            let (head, value) = part.split_once("\r\n\r\n")?;
-            let name = head.split("name=\"").nth(1)?.split('"').next()?;
-            Some((name.to_owned(), value.trim_end_matches("\r\n").to_owned()))
-        })
+    let url = Url::parse(&format!("http://form.invalid/?{body}")).expect("form as a query");
+    url.query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect()
 }
 
@@ -500,4 +489,178 @@ async fn a_token_that_arrives_expired_is_used_until_a_401_instead_of_logging_in_
     assert!(tickets
         .iter()
         .all(|request| bearer(request) == "Bearer skewed"));
+}
+
+/// Answers the first `busy` calls with 429 and `Retry-After: 7`, then hands
+/// over to `then`.
+struct BusyFirst {
+    busy: usize,
+    calls: AtomicUsize,
+    then: Tokens,
+}
+
+impl Respond for BusyFirst {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        if self.calls.fetch_add(1, Ordering::SeqCst) < self.busy {
+            return ResponseTemplate::new(429)
+                .insert_header("Retry-After", "7")
+                .set_body_json(json!({"Message": "Too many requests"}));
+        }
+        self.then.respond(request)
+    }
+}
+
+#[tokio::test]
+async fn a_429_on_login_and_refresh_is_retried_after_retry_after_with_the_same_urlencoded_form() {
+    let s = setup_with(false, 3).await;
+    for (at, prefix) in [(LOGIN, "login"), (REFRESH, "refreshed")] {
+        Mock::given(method("POST"))
+            .and(path(at))
+            .respond_with(BusyFirst {
+                busy: 1,
+                calls: AtomicUsize::new(0),
+                then: tokens(&s, prefix, true),
+            })
+            .mount(&s.server)
+            .await;
+    }
+    mount_ticket(&s.server, ok_envelope()).await;
+
+    get_ticket(&s.pipeline).await.expect("login retried");
+    let logins = requests_to(&s.server, LOGIN).await;
+    assert_eq!(logins.len(), 2);
+    let expected = pairs(&[
+        ("GrantType", "password"),
+        ("UserName", "api@acme.example"),
+        ("Password", PASSWORD),
+        ("Tenant", "acme"),
+    ]);
+    for login in &logins {
+        assert_eq!(form_fields(login), expected);
+    }
+    assert_eq!(s.clock.sleeps(), [Duration::from_secs(7)]);
+
+    // 550 s after the login (7 s of which were the wait): inside the skew.
+    s.clock.advance(Duration::from_secs(550));
+    get_ticket(&s.pipeline).await.expect("refresh retried");
+    let refreshes = requests_to(&s.server, REFRESH).await;
+    assert_eq!(refreshes.len(), 2);
+    for refresh in &refreshes {
+        assert_eq!(
+            form_fields(refresh),
+            pairs(&[
+                ("AccessToken", "login-access-1"),
+                ("RefreshToken", "login-refresh-1"),
+            ])
+        );
+    }
+    assert_eq!(requests_to(&s.server, LOGIN).await.len(), 2);
+    let last = requests_to(&s.server, TICKET).await;
+    assert_eq!(bearer(&last[1]), "Bearer refreshed-access-1");
+}
+
+#[tokio::test]
+async fn form_values_are_percent_encoded() {
+    let server = MockServer::start().await;
+    let (transport, clock) = transport(exact_policy(1));
+    let host = Url::parse(&server.uri()).expect("server URL");
+    let password = "p&ss=w rd+%/ü";
+    let config = BmsConfig::new(
+        BmsRegion::Custom(host),
+        "acme & co",
+        "api+1@acme.example",
+        Secret::new(password),
+    );
+    let pipeline = Pipeline::bms(transport, config).expect("valid config");
+    let s = Setup {
+        server,
+        pipeline,
+        clock,
+    };
+    mount_login(&s, true).await;
+    mount_ticket(&s.server, ok_envelope()).await;
+    get_ticket(&s.pipeline).await.expect("call");
+    let logins = requests_to(&s.server, LOGIN).await;
+    assert_eq!(
+        form_fields(&logins[0]),
+        pairs(&[
+            ("GrantType", "password"),
+            ("UserName", "api+1@acme.example"),
+            ("Password", password),
+            ("Tenant", "acme & co"),
+        ])
+    );
+    let raw = String::from_utf8(logins[0].body.clone()).expect("ascii");
+    assert!(raw.is_ascii() && !raw.contains(' '), "{raw}");
+}
+
+/// The code for SEED at 1 700 000 010 s, the start of the TOTP step after
+/// `common::start_time()` (computed independently with Python's hmac).
+const CODE_NEXT_STEP: &str = "732303";
+
+#[tokio::test]
+async fn a_second_login_within_the_same_totp_step_waits_for_the_next_code() {
+    let s = setup(true).await;
+    mount_login(&s, true).await;
+    // The server revoked the first token, and the refresh is refused: a
+    // second login follows at once, still in the first code's 30 s step.
+    Mock::given(path(TICKET))
+        .and(header("authorization", "Bearer login-access-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&s.server)
+        .await;
+    Mock::given(path(REFRESH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Success": false,
+            "Error": {"Code": 401, "Message": "Invalid refresh token"}
+        })))
+        .mount(&s.server)
+        .await;
+    mount_ticket(&s.server, ok_envelope()).await;
+
+    let success = get_ticket(&s.pipeline).await.expect("recovered");
+    assert_eq!(success.status, StatusCode::OK);
+    let logins = requests_to(&s.server, LOGIN).await;
+    assert_eq!(logins.len(), 2);
+    let code = |request: &Request| {
+        form_fields(request)
+            .into_iter()
+            .find(|(name, _)| name == "MFACode")
+            .map(|(_, value)| value)
+    };
+    assert_eq!(code(&logins[0]).as_deref(), Some(CODE_AT_START));
+    assert_eq!(code(&logins[1]).as_deref(), Some(CODE_NEXT_STEP));
+    // The start time is 20 s into its step: 10 s to the next one.
+    assert_eq!(s.clock.sleeps(), [Duration::from_secs(10)]);
+    let tickets = requests_to(&s.server, TICKET).await;
+    assert_eq!(bearer(&tickets[1]), "Bearer login-access-2");
+}
+
+#[tokio::test]
+async fn a_login_in_a_later_step_does_not_wait() {
+    let s = setup(true).await;
+    mount_login(&s, true).await;
+    Mock::given(path(REFRESH))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"Message": "expired"})))
+        .mount(&s.server)
+        .await;
+    mount_ticket(&s.server, ok_envelope()).await;
+    get_ticket(&s.pipeline).await.expect("first call");
+    s.clock.advance(Duration::from_secs(590));
+    get_ticket(&s.pipeline).await.expect("second call");
+    assert_eq!(requests_to(&s.server, LOGIN).await.len(), 2);
+    assert!(s.clock.sleeps().is_empty(), "{:?}", s.clock.sleeps());
+}
+
+#[test]
+fn a_password_in_a_custom_host_url_is_never_shown_and_refused() {
+    let host = Url::parse("https://user:URL-PASS-1@bms.example.com/").expect("url");
+    let config = BmsConfig::new(BmsRegion::Custom(host), "acme", "u", Secret::new("pw"));
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("URL-PASS-1"), "{shown}");
+    assert!(shown.contains("bms.example.com"), "{shown}");
+    let (transport, _) = transport(exact_policy(1));
+    let err = Pipeline::bms(transport, config).expect_err("user info in the URL");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("URL-PASS-1"));
 }

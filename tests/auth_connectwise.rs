@@ -150,8 +150,43 @@ async fn the_codebase_is_discovered_once_for_many_calls() {
     assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 31);
 }
 
+/// What IIS answers for a path that does not exist on the site, such as an
+/// API path under a codebase the site no longer serves.
+fn iis_404() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_raw(
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \
+         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\r\n<html><head>\
+         <title>404 - File or directory not found.</title></head><body></body></html>",
+        "text/html",
+    )
+}
+
+/// The API's own answer for a record that does not exist.
+fn api_not_found() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({
+        "code": "NotFound",
+        "message": "Ticket with id 5 not found"
+    }))
+}
+
+async fn get_path(pipeline: &Pipeline, at: &str) -> Result<Success, Error> {
+    let request = pipeline
+        .transport()
+        .client()
+        .get(format!("{PLACEHOLDER_BASE}{at}"))
+        .build()
+        .expect("request");
+    let op = OperationMeta::new(
+        Vendor::ConnectWise,
+        "getServiceTicketsById",
+        Method::GET,
+        "/service/tickets/{id}",
+    );
+    pipeline.send(request, op).await
+}
+
 #[tokio::test]
-async fn a_404_after_an_upgrade_rediscovers_once_and_resends_to_the_new_codebase() {
+async fn an_html_404_after_an_upgrade_rediscovers_once_and_resends_to_the_new_codebase() {
     let server = MockServer::start().await;
     Mock::given(path(COMPANY_INFO))
         .respond_with(Sequence::new(vec![
@@ -160,12 +195,7 @@ async fn a_404_after_an_upgrade_rediscovers_once_and_resends_to_the_new_codebase
         ]))
         .mount(&server)
         .await;
-    mount(
-        &server,
-        OLD_TICKET,
-        ResponseTemplate::new(404).set_body_json(json!({"code": "NotFound"})),
-    )
-    .await;
+    mount(&server, OLD_TICKET, iis_404()).await;
     mount(
         &server,
         NEW_TICKET,
@@ -192,15 +222,10 @@ async fn a_404_after_an_upgrade_rediscovers_once_and_resends_to_the_new_codebase
 }
 
 #[tokio::test]
-async fn a_real_404_costs_one_rediscovery_and_no_resend() {
+async fn the_apis_own_json_404_is_not_found_without_rediscovery_or_resend() {
     let server = MockServer::start().await;
     mount_fixture_company_info(&server).await;
-    mount(
-        &server,
-        OLD_TICKET,
-        ResponseTemplate::new(404).set_body_json(json!({"code": "NotFound"})),
-    )
-    .await;
+    mount(&server, OLD_TICKET, api_not_found()).await;
     let pipeline = pipeline(config(&server));
 
     let err = get_ticket(&pipeline, "").await.expect_err("not found");
@@ -208,8 +233,103 @@ async fn a_real_404_costs_one_rediscovery_and_no_resend() {
         matches!(err, Error::NotFound { status, .. } if status == StatusCode::NOT_FOUND),
         "{err:?}"
     );
-    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 1);
     assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_json_404s_cause_no_rediscovery() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, api_not_found()).await;
+    let pipeline = pipeline(config(&server));
+    get_ticket(&pipeline, "").await.expect_err("not found");
+
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let pipeline = pipeline.clone();
+        calls.spawn(async move { get_ticket(&pipeline, "").await });
+    }
+    while let Some(result) = calls.join_next().await {
+        let err = result.expect("task").expect_err("not found");
+        assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    }
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 1);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 51);
+}
+
+#[tokio::test]
+async fn html_404s_rediscover_at_most_once_a_minute() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, iis_404()).await;
+    let (transport, clock) = transport(exact_policy(1));
+    let pipeline = Pipeline::connectwise(transport, config(&server)).expect("valid config");
+
+    for _ in 0..2 {
+        let err = get_ticket(&pipeline, "").await.expect_err("html");
+        assert!(matches!(err, Error::HtmlInsteadOfJson { .. }), "{err:?}");
+    }
+    // The first call discovered, the first 404 re-discovered (same codebase, no re-send), the
+    // second 404 within the minute did not.
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 2);
+
+    clock.advance(std::time::Duration::from_secs(61));
+    get_ticket(&pipeline, "").await.expect_err("html");
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_rediscovery_does_not_hold_up_other_calls() {
+    let server = MockServer::start().await;
+    Mock::given(path(COMPANY_INFO))
+        .respond_with(Sequence::new(vec![
+            company_info("v2017_3/"),
+            company_info("v2017_3/").set_delay(std::time::Duration::from_secs(3)),
+        ]))
+        .mount(&server)
+        .await;
+    mount(&server, OLD_TICKET, iis_404()).await;
+    let other = "/v2017_3/apis/3.0/service/tickets/6";
+    mount(
+        &server,
+        other,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 6})),
+    )
+    .await;
+    let pipeline = pipeline(config(&server));
+    get_path(&pipeline, "/service/tickets/6")
+        .await
+        .expect("first call");
+
+    let slow = {
+        let pipeline = pipeline.clone();
+        tokio::spawn(async move { get_ticket(&pipeline, "").await })
+    };
+    // Wait until the 404 has started its (slow) re-discovery.
+    for _ in 0..200 {
+        if requests_to(&server, COMPANY_INFO).await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(requests_to(&server, COMPANY_INFO).await.len(), 2);
+
+    let started = std::time::Instant::now();
+    let quick = tokio::time::timeout(
+        std::time::Duration::from_millis(1500),
+        get_path(&pipeline, "/service/tickets/6"),
+    )
+    .await
+    .expect("not blocked behind the re-discovery")
+    .expect("call");
+    assert_eq!(quick.status, StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_millis(1500));
+
+    let err = slow.await.expect("task").expect_err("html 404");
+    assert!(matches!(err, Error::HtmlInsteadOfJson { .. }), "{err:?}");
+    assert_eq!(requests_to(&server, other).await.len(), 2);
 }
 
 #[tokio::test]
@@ -243,20 +363,23 @@ async fn a_company_info_without_codebase_is_a_malformed_body() {
 }
 
 #[test]
-fn the_private_key_is_not_in_debug_output() {
+fn the_private_key_and_client_id_are_not_in_debug_output() {
     let config = ConnectWiseConfig::new(
-        "na.myconnectwise.net",
+        "api-na.myconnectwise.net",
         "acme",
         "pubkey",
         Secret::new(PRIVATE_KEY),
-        "client-123",
+        "CLIENT-id-0f3c",
     )
-    .expect("valid site");
+    .expect("valid site")
+    .with_member_impersonation("jdoe");
     let (transport, _) = transport(exact_policy(1));
     let pipeline = Pipeline::connectwise(transport, config.clone()).expect("valid");
     let shown = format!("{config:?} {pipeline:?}");
     assert!(!shown.contains(PRIVATE_KEY), "{shown}");
     assert!(!shown.contains("YWNtZStwdWJrZXk6"), "{shown}");
+    assert!(!shown.contains("CLIENT-id-0f3c"), "{shown}");
+    assert!(shown.contains("api-na.myconnectwise.net"), "{shown}");
 }
 
 const TOKENS: &str = "/v2017_3/apis/3.0/system/members/jdoe/tokens";
@@ -336,4 +459,152 @@ async fn impersonation_refused_is_a_typed_error_and_no_call_is_sent() {
         "{error:?}"
     );
     assert!(requests_to(&server, OLD_TICKET).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_impersonated_401_renews_the_member_pair_and_resends_once() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(Sequence::new(vec![
+            ResponseTemplate::new(200).set_body_json(json!({
+                "publicKey": "member-pub", "privateKey": "member-priv", "expiration": "2023-11-14T22:33:20Z"
+            })),
+            ResponseTemplate::new(200).set_body_json(json!({
+                "publicKey": "member-pub2", "privateKey": "member-priv2", "expiration": "2023-11-14T22:33:20Z"
+            })),
+        ]))
+        .mount(&server)
+        .await;
+    // The first pair was revoked on the server.
+    Mock::given(path(OLD_TICKET))
+        .and(wiremock::matchers::header("authorization", MEMBER_BASIC))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"code": "Unauthorized"})))
+        .mount(&server)
+        .await;
+    mount(
+        &server,
+        OLD_TICKET,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 5})),
+    )
+    .await;
+    let pipeline = pipeline(config(&server).with_member_impersonation("jdoe"));
+
+    let success = get_ticket(&pipeline, "").await.expect("recovered");
+    assert_eq!(success.status, StatusCode::OK);
+    assert_eq!(requests_to(&server, TOKENS).await.len(), 2);
+    let calls = requests_to(&server, OLD_TICKET).await;
+    assert_eq!(calls.len(), 2);
+    assert_eq!(header_of(&calls[0], "authorization"), MEMBER_BASIC);
+    // base64("acme+member-pub2:member-priv2")
+    assert_eq!(
+        header_of(&calls[1], "authorization"),
+        "Basic YWNtZSttZW1iZXItcHViMjptZW1iZXItcHJpdjI="
+    );
+    // The new pair is cached.
+    get_ticket(&pipeline, "").await.expect("next call");
+    assert_eq!(requests_to(&server, TOKENS).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_persistent_impersonated_401_renews_once_and_then_fails() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "publicKey": "member-pub", "privateKey": "member-priv", "expiration": "2023-11-14T22:33:20Z"
+        })))
+        .mount(&server)
+        .await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(401)).await;
+    let pipeline = pipeline(config(&server).with_member_impersonation("jdoe"));
+
+    let err = get_ticket(&pipeline, "").await.expect_err("401");
+    assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
+    assert_eq!(requests_to(&server, TOKENS).await.len(), 2);
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 2);
+}
+
+#[tokio::test]
+async fn without_impersonation_a_401_is_not_resent() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    mount(&server, OLD_TICKET, ResponseTemplate::new(401)).await;
+    let err = get_ticket(&pipeline(config(&server)), "")
+        .await
+        .expect_err("401");
+    assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
+    assert_eq!(requests_to(&server, OLD_TICKET).await.len(), 1);
+}
+
+#[tokio::test]
+async fn company_info_tells_the_served_version_and_codebase() {
+    let server = MockServer::start().await;
+    mount_fixture_company_info(&server).await;
+    let (transport, _) = transport(exact_policy(1));
+    let info = config(&server)
+        .company_info(&transport)
+        .await
+        .expect("company info");
+    assert_eq!(info.version_code.as_deref(), Some("v2017.3"));
+    assert_eq!(info.codebase, "v2017_3/");
+    assert_eq!(info.is_cloud, Some(true));
+    assert_eq!(
+        config(&server)
+            .served_version(&transport)
+            .await
+            .expect("version"),
+        "v2017.3"
+    );
+}
+
+#[tokio::test]
+async fn a_company_info_without_version_code_is_a_malformed_body_for_served_version() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        COMPANY_INFO,
+        ResponseTemplate::new(200).set_body_json(json!({"Codebase": "v2025_1/"})),
+    )
+    .await;
+    let (transport, _) = transport(exact_policy(1));
+    let err = config(&server)
+        .served_version(&transport)
+        .await
+        .expect_err("no version");
+    assert!(
+        matches!(&err, Error::MalformedBody { path, .. } if path == "VersionCode"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_types_version_can_be_pinned_in_one_call() {
+    assert_eq!(psa_clients::auth::CONNECTWISE_TYPES_VERSION, "2022.1");
+    let config = ConnectWiseConfig::new(
+        "api-eu.myconnectwise.net",
+        "acme",
+        "pubkey",
+        Secret::new(PRIVATE_KEY),
+        "client-123",
+    )
+    .expect("valid site");
+    assert_eq!(config.api_version(), None);
+    assert_eq!(config.pin_types_version().api_version(), Some("2022.1"));
+}
+
+#[test]
+fn a_site_url_with_user_info_is_refused_without_echoing_it() {
+    let err = ConnectWiseConfig::new(
+        "https://u:URL-PASS-2@psa.example.com",
+        "acme",
+        "pubkey",
+        Secret::new(PRIVATE_KEY),
+        "client-123",
+    )
+    .expect_err("user info");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("URL-PASS-2"), "{err}");
 }

@@ -90,6 +90,10 @@ fn post_passes_match_every_operation_of_the_real_documents() {
             report.error_type.imports, imports,
             "{file}: `Error` re-exports"
         );
+        assert_eq!(
+            report.hooks.retry_safe, retry_safe,
+            "{file}: POSTs that only read"
+        );
     }
 }
 

@@ -5,6 +5,8 @@
 //! e-mail on first use, cached, and looked up again once when a call
 //! answers 401 (tenants are occasionally moved between zones).
 
+use std::time::Duration;
+
 use futures_core::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -22,11 +24,14 @@ use crate::Error;
 pub const AUTOTASK_DISCOVERY_URL: &str = "https://webservices.autotask.net/atservicesrest";
 
 const ZONE_PATH: &str = "/v1.0/zoneInformation";
+/// Least time between two zone look-ups after a 401.
+const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Datto Autotask PSA API-user credentials.
 ///
-/// `Debug` never shows the secret or the integration code.
-#[derive(Debug, Clone)]
+/// `Debug` never shows the secret, the integration code or a password in a
+/// URL.
+#[derive(Clone)]
 pub struct AutotaskConfig {
     username: String,
     secret: Secret,
@@ -34,6 +39,22 @@ pub struct AutotaskConfig {
     impersonation_resource_id: Option<i64>,
     zone_url: Option<Url>,
     discovery_url: Option<Url>,
+}
+
+impl std::fmt::Debug for AutotaskConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AutotaskConfig")
+            .field("username", &self.username)
+            .field("secret", &self.secret)
+            .field("integration_code", &self.integration_code)
+            .field("impersonation_resource_id", &self.impersonation_resource_id)
+            .field("zone_url", &self.zone_url.as_ref().map(super::shown_url))
+            .field(
+                "discovery_url",
+                &self.discovery_url.as_ref().map(super::shown_url),
+            )
+            .finish()
+    }
 }
 
 impl AutotaskConfig {
@@ -69,7 +90,9 @@ impl AutotaskConfig {
     }
 
     /// Looks zones up under this URL instead of [`AUTOTASK_DISCOVERY_URL`]
-    /// (a sandbox, or a test server).
+    /// (a sandbox, or a test server). A zone it names must be an `https`
+    /// URL on `autotask.net` (or a subdomain), as with the default, or any
+    /// URL on this discovery URL's own host.
     #[must_use]
     pub fn with_discovery_url(mut self, discovery_url: Url) -> Self {
         self.discovery_url = Some(discovery_url);
@@ -81,8 +104,8 @@ impl AutotaskConfig {
     /// | variable | meaning |
     /// | --- | --- |
     /// | `PSA_AUTOTASK_USERNAME` | API user's e-mail, required |
-    /// | `PSA_AUTOTASK_SECRET` | API user's secret, required |
-    /// | `PSA_AUTOTASK_INTEGRATION_CODE` | API integration code, required |
+    /// | `PSA_AUTOTASK_SECRET` | API user's secret, required, taken as given (not trimmed) |
+    /// | `PSA_AUTOTASK_INTEGRATION_CODE` | API integration code, required, taken as given |
     /// | `PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID` | resource id to act as |
     /// | `PSA_AUTOTASK_ZONE_URL` | fixed zone URL, skips the lookup |
     ///
@@ -96,8 +119,8 @@ impl AutotaskConfig {
     pub(crate) fn from_lookup(lookup: Lookup<'_>) -> Result<Self, Error> {
         let mut config = Self::new(
             env::required(lookup, "PSA_AUTOTASK_USERNAME")?,
-            Secret::new(env::required(lookup, "PSA_AUTOTASK_SECRET")?),
-            Secret::new(env::required(lookup, "PSA_AUTOTASK_INTEGRATION_CODE")?),
+            Secret::new(env::secret(lookup, "PSA_AUTOTASK_SECRET")?),
+            Secret::new(env::secret(lookup, "PSA_AUTOTASK_INTEGRATION_CODE")?),
         );
         let name = "PSA_AUTOTASK_IMPERSONATION_RESOURCE_ID";
         if let Some(id) = env::optional(lookup, name) {
@@ -120,6 +143,9 @@ impl AutotaskConfig {
 pub(crate) struct AutotaskAuth {
     username: String,
     discovery_url: Url,
+    /// True when the user chose the discovery URL (zones on its host are
+    /// then trusted too).
+    discovery_configured: bool,
     headers: Vec<(HeaderName, HeaderValue)>,
     /// The zone URL, fixed or discovered.
     zone: DiscoveredBase,
@@ -147,6 +173,15 @@ impl AutotaskAuth {
             value.set_sensitive(true);
             headers.push((HeaderName::from_static("impersonationresourceid"), value));
         }
+        for (url, setting) in [
+            (&config.zone_url, "the Autotask zone URL"),
+            (&config.discovery_url, "the Autotask discovery URL"),
+        ] {
+            if let Some(url) = url {
+                super::no_user_info(url, setting)?;
+            }
+        }
+        let discovery_configured = config.discovery_url.is_some();
         let discovery_url = match config.discovery_url {
             Some(url) => trim_base(url),
             None => trim_base(
@@ -156,8 +191,14 @@ impl AutotaskAuth {
         Ok(Self {
             username: config.username,
             discovery_url,
+            discovery_configured,
             headers,
-            zone: DiscoveredBase::new(config.zone_url.map(trim_base), "autotask", "zone"),
+            zone: DiscoveredBase::new(
+                config.zone_url.map(trim_base),
+                "autotask",
+                "zone",
+                REDISCOVERY_INTERVAL,
+            ),
         })
     }
 
@@ -191,6 +232,7 @@ impl AutotaskAuth {
                 snippet: snippet(&body),
                 source: serde::de::Error::custom("missing or not an http(s) URL"),
             })?;
+        check_zone(&zone, &self.discovery_url, self.discovery_configured)?;
         tracing::debug!(
             vendor = "autotask",
             zone = zone.host_str().unwrap_or(""),
@@ -198,6 +240,35 @@ impl AutotaskAuth {
         );
         Ok(trim_base(zone))
     }
+}
+
+/// Refuses a zone that the credentials must not go to: anything but an
+/// `https` URL on `autotask.net` or a subdomain, unless the user configured
+/// the discovery URL and the zone is on that URL's host. The error names
+/// the host only (the rest of the URL is the vendor's to choose).
+fn check_zone(zone: &Url, discovery: &Url, discovery_configured: bool) -> Result<(), Error> {
+    let host = zone.host_str().unwrap_or("");
+    let on_autotask = zone.scheme() == "https" && is_autotask_host(host);
+    let on_discovery_host = discovery_configured
+        && discovery
+            .host_str()
+            .is_some_and(|discovery| discovery.eq_ignore_ascii_case(host));
+    if on_autotask || on_discovery_host {
+        return Ok(());
+    }
+    Err(Error::Config {
+        message: format!(
+            "Autotask zone discovery named a zone on {host} ({}), which is not an https \
+             autotask.net host; refusing to send the credentials there",
+            zone.scheme()
+        ),
+    })
+}
+
+/// `autotask.net` or one of its subdomains.
+fn is_autotask_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "autotask.net" || host.ends_with(".autotask.net")
 }
 
 /// Names the two account problems Autotask reports as a bare HTTP 500.
@@ -262,22 +333,29 @@ impl VendorAuth for AutotaskAuth {
             for (name, value) in &self.headers {
                 headers.insert(name.clone(), value.clone());
             }
-            Ok(self.zone.generation().await)
+            Ok(self.zone.generation())
         })
     }
 
-    fn recovery_status(&self) -> StatusCode {
-        StatusCode::UNAUTHORIZED
+    fn may_recover(&self, response: &reqwest::Response) -> bool {
+        response.status() == StatusCode::UNAUTHORIZED
     }
 
     fn recover<'a>(
         &'a self,
         transport: &'a Transport,
         generation: u64,
+        _status: StatusCode,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         // Only a changed zone is worth a re-send: with the same one the 401
-        // is about the credentials and would only come back again.
-        Box::pin(self.zone.recover(generation, || self.discover(transport)))
+        // is about the credentials and would only come back again. Looked up
+        // again at most once a minute, so a burst of 401s for bad
+        // credentials costs one look-up.
+        let now = transport.clock().now();
+        Box::pin(
+            self.zone
+                .recover(generation, now, || self.discover(transport)),
+        )
     }
 
     fn refine_error(&self, error: Error) -> Error {
@@ -288,6 +366,36 @@ impl VendorAuth for AutotaskAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_must_be_https_on_autotask_net_unless_on_a_configured_discovery_host() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        let default = url(AUTOTASK_DISCOVERY_URL);
+        let ok = |zone: &str| check_zone(&url(zone), &default, false).is_ok();
+        assert!(ok("https://webservices14.autotask.net/atservicesrest/"));
+        assert!(ok("https://WebServices2.AutoTask.NET./atservicesrest"));
+        assert!(ok("https://autotask.net/atservicesrest"));
+        assert!(!ok("http://webservices14.autotask.net/atservicesrest/"));
+        assert!(!ok("https://evilautotask.net/"));
+        assert!(!ok("https://autotask.net.evil.example/"));
+        assert!(!ok("https://127.0.0.1:8080/"));
+
+        let local = url("http://127.0.0.1:9000/discovery");
+        let configured = |zone: &str| check_zone(&url(zone), &local, true).is_ok();
+        assert!(configured("http://127.0.0.1:9001/zoneA/atservicesrest/"));
+        assert!(configured(
+            "https://webservices14.autotask.net/atservicesrest/"
+        ));
+        assert!(!configured("http://localhost:9001/"));
+        assert!(!configured("https://evil.example/"));
+
+        let err = check_zone(&url("https://evil.example/a?b=c"), &default, false).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("evil.example") && !text.contains("b=c"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn from_env_validates_the_resource_id_without_echoing_it() {
@@ -314,6 +422,17 @@ mod tests {
         assert_eq!(config.impersonation_resource_id, Some(29_682_885));
         let debug = format!("{config:?}");
         assert!(!debug.contains("secret-value-3") && !debug.contains("code-value-4"));
+
+        let spaced = |name: &str| match name {
+            "PSA_AUTOTASK_USERNAME" => Some(" api@acme.example ".to_owned()),
+            "PSA_AUTOTASK_SECRET" => Some(" s3cret ".to_owned()),
+            "PSA_AUTOTASK_INTEGRATION_CODE" => Some("\tcode ".to_owned()),
+            _ => None,
+        };
+        let config = AutotaskConfig::from_lookup(&spaced).unwrap();
+        assert_eq!(config.username, "api@acme.example");
+        assert_eq!(config.secret.expose(), " s3cret ");
+        assert_eq!(config.integration_code.expose(), "\tcode ");
 
         let missing = AutotaskConfig::from_lookup(&|_: &str| None).unwrap_err();
         assert!(missing.to_string().contains("PSA_AUTOTASK_USERNAME"));

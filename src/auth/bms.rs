@@ -5,12 +5,16 @@
 //! done again when the refresh token is gone or rejected. All of this
 //! happens under one async mutex, so any number of concurrent calls that
 //! find the token expired cause exactly one login or refresh.
+//!
+//! Login and refresh are `application/x-www-form-urlencoded` forms, as
+//! BMS's own clients send them, built as bytes so the transport can re-send
+//! them after a 429. A TOTP code is used for one login only: a second login
+//! within the same 30 s step waits for the next code.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_core::future::BoxFuture;
-use reqwest::header::{HeaderValue, AUTHORIZATION};
-use reqwest::multipart::Form;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -24,9 +28,12 @@ use crate::Error;
 
 const LOGIN_PATH: &str = "/v2/security/authenticate";
 const REFRESH_PATH: &str = "/v2/security/refreshtoken";
+/// The RFC 6238 time step.
+const TOTP_STEP_SECS: u64 = 30;
 
-/// Where a Kaseya BMS tenant lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a Kaseya BMS tenant lives. `Debug` hides a password in a custom
+/// URL (which the client refuses anyway).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BmsRegion {
     /// United States: `https://api.bms.kaseya.com`.
@@ -37,6 +44,20 @@ pub enum BmsRegion {
     Apac,
     /// Any other API host (e.g. a test server).
     Custom(Url),
+}
+
+impl std::fmt::Debug for BmsRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Us => f.write_str("Us"),
+            Self::Emea => f.write_str("Emea"),
+            Self::Apac => f.write_str("Apac"),
+            Self::Custom(url) => f
+                .debug_tuple("Custom")
+                .field(&super::shown_url(url))
+                .finish(),
+        }
+    }
 }
 
 impl BmsRegion {
@@ -117,7 +138,7 @@ impl BmsConfig {
     /// | `PSA_BMS_REGION` | `us` (default), `emea` or `apac` |
     /// | `PSA_BMS_TENANT` | tenant (company) name, required |
     /// | `PSA_BMS_USERNAME` | user name, required |
-    /// | `PSA_BMS_PASSWORD` | password, required |
+    /// | `PSA_BMS_PASSWORD` | password, required, taken as given (not trimmed) |
     /// | `PSA_BMS_TOTP_SECRET` | base32 TOTP seed, for users with MFA |
     ///
     /// # Errors
@@ -148,9 +169,9 @@ impl BmsConfig {
             region,
             env::required(lookup, "PSA_BMS_TENANT")?,
             env::required(lookup, "PSA_BMS_USERNAME")?,
-            Secret::new(env::required(lookup, "PSA_BMS_PASSWORD")?),
+            Secret::new(env::secret(lookup, "PSA_BMS_PASSWORD")?),
         );
-        if let Some(seed) = env::optional(lookup, "PSA_BMS_TOTP_SECRET") {
+        if let Some(seed) = env::optional_secret(lookup, "PSA_BMS_TOTP_SECRET") {
             let seed = Secret::new(seed);
             decode_seed(&seed)
                 .map_err(|_| env::invalid("PSA_BMS_TOTP_SECRET", "not a base32 TOTP seed"))?;
@@ -172,13 +193,17 @@ pub(crate) fn totp_code(seed: &Secret, now: SystemTime) -> Result<String, Error>
     let totp = totp_rs::Builder::new()
         .with_secret(secret)
         .build_noncompliant();
-    let seconds = now
+    Ok(totp.generate(unix_seconds(now)?).to_string())
+}
+
+/// Seconds since 1970 of `now`.
+fn unix_seconds(now: SystemTime) -> Result<u64, Error> {
+    Ok(now
         .duration_since(UNIX_EPOCH)
         .map_err(|_| Error::Config {
             message: "the clock is before 1970; cannot compute the MFA code".to_owned(),
         })?
-        .as_secs();
-    Ok(totp.generate(seconds).to_string())
+        .as_secs())
 }
 
 fn decode_seed(seed: &Secret) -> Result<totp_rs::Secret, Error> {
@@ -210,6 +235,8 @@ struct State {
     /// Bumped on every login or refresh.
     generation: u64,
     tokens: Option<Tokens>,
+    /// The TOTP step (Unix seconds / 30) whose code the last login sent.
+    last_mfa_step: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -228,6 +255,9 @@ impl BmsAuth {
     pub(crate) fn new(config: BmsConfig) -> Result<Self, Error> {
         if let Some(seed) = &config.totp_secret {
             decode_seed(seed)?;
+        }
+        if let BmsRegion::Custom(url) = &config.region {
+            super::no_user_info(url, "the BMS host URL")?;
         }
         Ok(Self {
             base: config.region.base_url(),
@@ -272,7 +302,7 @@ impl BmsAuth {
                 }
             }
         }
-        let tokens = self.login(transport).await?;
+        let tokens = self.login(transport, &mut state.last_mfa_step).await?;
         self.install(transport, state, tokens);
         Ok(())
     }
@@ -298,21 +328,36 @@ impl BmsAuth {
         state.tokens = Some(tokens);
     }
 
-    async fn login(&self, transport: &Transport) -> Result<Tokens, Error> {
+    /// Logs in; `last_mfa_step` is the TOTP step whose code the previous
+    /// login sent, updated here.
+    async fn login(
+        &self,
+        transport: &Transport,
+        last_mfa_step: &mut Option<u64>,
+    ) -> Result<Tokens, Error> {
         let op = OperationMeta::new(Vendor::KaseyaBms, "Authenticate", Method::POST, LOGIN_PATH);
+        let mfa_code = match &self.config.totp_secret {
+            Some(seed) => Some(unused_code(transport, seed, last_mfa_step).await?),
+            None => None,
+        };
         tracing::debug!(
             vendor = "kaseya_bms",
-            mfa = self.config.totp_secret.is_some(),
+            mfa = mfa_code.is_some(),
             "logging in"
         );
-        let mut form = Form::new()
-            .text("GrantType", "password")
-            .text("UserName", self.config.username.clone())
-            .text("Password", self.config.password.expose().to_owned())
-            .text("Tenant", self.config.tenant.clone());
-        if let Some(seed) = &self.config.totp_secret {
-            form = form.text("MFACode", totp_code(seed, transport.clock().now())?);
-        }
+        // In its own scope: the serializer is not `Send` and must not live
+        // across the await below.
+        let form = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("GrantType", "password")
+                .append_pair("UserName", &self.config.username)
+                .append_pair("Password", self.config.password.expose())
+                .append_pair("Tenant", &self.config.tenant);
+            if let Some(code) = &mfa_code {
+                form.append_pair("MFACode", code);
+            }
+            Secret::new(form.finish())
+        };
         self.token_call(transport, form, &op).await
     }
 
@@ -329,24 +374,31 @@ impl BmsAuth {
             REFRESH_PATH,
         );
         tracing::debug!(vendor = "kaseya_bms", "refreshing the access token");
-        let form = Form::new()
-            .text("AccessToken", access.expose().to_owned())
-            .text("RefreshToken", refresh.expose().to_owned());
-        self.token_call(transport, form, &op).await
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("AccessToken", access.expose())
+            .append_pair("RefreshToken", refresh.expose())
+            .finish();
+        self.token_call(transport, Secret::new(form), &op).await
     }
 
     /// Posts a login or refresh form and reads the tokens from the answer.
     async fn token_call(
         &self,
         transport: &Transport,
-        form: Form,
+        form: Secret,
         op: &OperationMeta,
     ) -> Result<Tokens, Error> {
-        // The spec declares both calls as multipart/form-data.
+        // A urlencoded form, as BMS's own clients send it (the document
+        // declares multipart/form-data). A byte body can be copied, so the
+        // transport can re-send it after a 429.
         let request = transport
             .client()
             .post(append_path(&self.base, op.path_template))
-            .multipart(form)
+            .header(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            )
+            .body(form.expose().as_bytes().to_vec())
             .build()
             .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
         let body = fetch(transport, request, op)
@@ -354,6 +406,35 @@ impl BmsAuth {
             .map_err(|err| login_rejected(err, op.operation_id))?;
         parse_tokens(&body, op)
     }
+}
+
+/// The MFA code to send now: never the code of a step a previous login
+/// already used (BMS may refuse a replayed code, and it would fail again
+/// anyway). Waits on the transport's clock for the next step when needed.
+async fn unused_code(
+    transport: &Transport,
+    seed: &Secret,
+    last_step: &mut Option<u64>,
+) -> Result<String, Error> {
+    let clock = transport.clock();
+    let mut now = clock.now();
+    if let Some(last) = *last_step {
+        if unix_seconds(now)? / TOTP_STEP_SECS <= last {
+            let next = UNIX_EPOCH + Duration::from_secs((last + 1) * TOTP_STEP_SECS);
+            let wait = next.duration_since(now).unwrap_or_default();
+            tracing::debug!(
+                vendor = "kaseya_bms",
+                wait_ms = wait.as_millis(),
+                "this step's MFA code was already used; waiting for the next one"
+            );
+            clock.sleep(wait).await;
+            // Never before the next step, even with a clock that did not move.
+            now = clock.now().max(next);
+        }
+    }
+    let code = totp_code(seed, now)?;
+    *last_step = Some(unix_seconds(now)? / TOTP_STEP_SECS);
+    Ok(code)
 }
 
 /// A 4xx answer to a login or refresh means the credentials were refused,
@@ -372,7 +453,7 @@ fn login_rejected(error: Error, operation_id: &'static str) -> Error {
 /// Reads a token answer, with or without the `{Success, Error, Result}`
 /// envelope and in either key case.
 fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
-    let value: Value = decode_json(body, StatusCode::OK, op)?;
+    let value: Value = decode_json(body, StatusCode::OK, op).map_err(super::without_snippet)?;
     let rejected = |body: VendorBody| Error::Authentication {
         operation_id: op.operation_id,
         status: StatusCode::OK,
@@ -436,14 +517,15 @@ impl VendorAuth for BmsAuth {
         })
     }
 
-    fn recovery_status(&self) -> StatusCode {
-        StatusCode::UNAUTHORIZED
+    fn may_recover(&self, response: &reqwest::Response) -> bool {
+        response.status() == StatusCode::UNAUTHORIZED
     }
 
     fn recover<'a>(
         &'a self,
         transport: &'a Transport,
         generation: u64,
+        _status: StatusCode,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         Box::pin(async move {
             let mut state = self.state.lock().await;
@@ -501,6 +583,37 @@ mod tests {
             err.to_string(),
             "configuration error: environment variable PSA_BMS_USERNAME is not set"
         );
+    }
+
+    #[test]
+    fn from_env_takes_the_password_as_given_and_trims_the_rest() {
+        let lookup = vars(&[
+            ("PSA_BMS_TENANT", " acme "),
+            ("PSA_BMS_USERNAME", "api@acme\n"),
+            ("PSA_BMS_PASSWORD", " a "),
+            (
+                "PSA_BMS_TOTP_SECRET",
+                " GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ ",
+            ),
+        ]);
+        let config = BmsConfig::from_lookup(&lookup).unwrap();
+        assert_eq!(config.password.expose(), " a ");
+        assert_eq!(
+            config.totp_secret.as_ref().map(Secret::expose),
+            Some(" GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ ")
+        );
+        assert_eq!(
+            (config.tenant.as_str(), config.username.as_str()),
+            ("acme", "api@acme")
+        );
+        // Only an empty password is a missing one.
+        let empty = vars(&[
+            ("PSA_BMS_TENANT", "acme"),
+            ("PSA_BMS_USERNAME", "u"),
+            ("PSA_BMS_PASSWORD", ""),
+        ]);
+        let err = BmsConfig::from_lookup(&empty).unwrap_err().to_string();
+        assert!(err.contains("PSA_BMS_PASSWORD is not set"), "{err}");
     }
 
     #[test]

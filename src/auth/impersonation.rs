@@ -24,11 +24,25 @@ const SKEW: Duration = Duration::from_secs(60);
 const UNKNOWN_EXPIRY_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// The cached key pair of the impersonated member.
+///
+/// Like [`DiscoveredBase`](super::discovered::DiscoveredBase): the current
+/// pair sits behind a plain mutex held only for a copy, so a call with a
+/// fresh pair never waits for a fetch in flight; fetches run one at a time
+/// under an async flight lock.
 #[derive(Debug)]
 pub(crate) struct MemberTokens {
     member: String,
     company_id: String,
-    cached: Mutex<Option<Cached>>,
+    current: std::sync::Mutex<Slot>,
+    flight: Mutex<()>,
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    /// Bumped each time a pair is installed; handed out with it so a call
+    /// that got a 401 can drop exactly the pair it used.
+    generation: u64,
+    pair: Option<Cached>,
 }
 
 #[derive(Debug)]
@@ -51,25 +65,60 @@ impl MemberTokens {
         Self {
             member,
             company_id,
-            cached: Mutex::new(None),
+            current: std::sync::Mutex::new(Slot::default()),
+            flight: Mutex::new(()),
         }
     }
 
-    /// The `Authorization` value to send as the member, fetching a pair when none is fresh.
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        // Plain data: still valid if a holder panicked.
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The fresh pair's `Authorization` value and generation, if there is one.
+    fn fresh(&self, now: SystemTime) -> Option<(HeaderValue, u64)> {
+        let slot = self.slot();
+        slot.pair
+            .as_ref()
+            .filter(|pair| now < pair.renew_at)
+            .map(|pair| (pair.authorization.clone(), slot.generation))
+    }
+
+    /// The `Authorization` value to send as the member and the generation of the pair, fetching a pair
+    /// when none is fresh (one fetch at a time; calls with a fresh pair never wait for it).
     pub(crate) async fn authorization(
         &self,
         transport: &Transport,
         integrator: Integrator<'_>,
-    ) -> Result<HeaderValue, Error> {
-        let mut cached = self.cached.lock().await;
+    ) -> Result<(HeaderValue, u64), Error> {
+        if let Some(hit) = self.fresh(transport.clock().now()) {
+            return Ok(hit);
+        }
+        let _flight = self.flight.lock().await;
         let now = transport.clock().now();
-        if let Some(pair) = cached.as_ref().filter(|pair| now < pair.renew_at) {
-            return Ok(pair.authorization.clone());
+        if let Some(hit) = self.fresh(now) {
+            return Ok(hit);
         }
         let pair = self.fetch_pair(transport, integrator, now).await?;
         let authorization = pair.authorization.clone();
-        *cached = Some(pair);
-        Ok(authorization)
+        let mut slot = self.slot();
+        slot.generation += 1;
+        slot.pair = Some(pair);
+        Ok((authorization, slot.generation))
+    }
+
+    /// Drops the pair of `generation` after the API refused it (401), so the next call fetches a new one.
+    /// A newer pair (another call already renewed) is kept.
+    pub(crate) fn invalidate(&self, generation: u64) {
+        let mut slot = self.slot();
+        if slot.generation == generation && slot.pair.take().is_some() {
+            tracing::debug!(
+                vendor = "connectwise",
+                "the member's key pair was refused; fetching a new one"
+            );
+        }
     }
 
     async fn fetch_pair(
@@ -109,7 +158,8 @@ impl MemberTokens {
             "fetching the impersonated member's keys"
         );
         let body = fetch(transport, request, &op).await?;
-        let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
+        let value: serde_json::Value =
+            decode_json(&body, StatusCode::OK, &op).map_err(super::without_snippet)?;
         let malformed = |field: &str| Error::MalformedBody {
             operation_id: op.operation_id,
             status: StatusCode::OK,

@@ -23,7 +23,7 @@ use crate::Error;
 
 pub use autotask::{AutotaskConfig, AUTOTASK_DISCOVERY_URL};
 pub use bms::{BmsConfig, BmsRegion};
-pub use connectwise::ConnectWiseConfig;
+pub use connectwise::{ConnectWiseCompanyInfo, ConnectWiseConfig, CONNECTWISE_TYPES_VERSION};
 
 pub(crate) use autotask::AutotaskAuth;
 pub(crate) use bms::BmsAuth;
@@ -32,8 +32,8 @@ pub(crate) use connectwise::ConnectWiseAuth;
 /// What the pipeline needs from a vendor's authentication.
 ///
 /// Object-safe so the pipeline can hold any vendor as `Arc<dyn VendorAuth>`.
-/// Implementations keep their state (tokens, discovered URLs) behind an
-/// async mutex and count every change in a *generation*, which lets
+/// Implementations keep their state (tokens, discovered URLs) behind locks
+/// and count every change in a *generation*, which lets
 /// [`VendorAuth::recover`] tell "my credentials went stale" from "someone
 /// already replaced them while I waited".
 pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
@@ -51,15 +51,18 @@ pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, Result<u64, Error>>;
 
-    /// The status after which [`VendorAuth::recover`] may help: 401 for BMS
-    /// (expired token) and Autotask (moved zone), 404 for ConnectWise (the
-    /// codebase in the URL changed with an upgrade).
-    fn recovery_status(&self) -> StatusCode;
+    /// True when [`VendorAuth::recover`] may help with this failed answer
+    /// (its body is not read): BMS a 401 (expired token), Autotask a 401
+    /// (moved zone), ConnectWise a 404 that is not the API's own JSON
+    /// answer (the codebase in the URL changed with an upgrade) or, when
+    /// impersonating, a 401 (the member's key pair was revoked).
+    fn may_recover(&self, response: &reqwest::Response) -> bool;
 
-    /// Called at most once per call, after it answered
-    /// [`VendorAuth::recovery_status`] with credentials of `generation`.
-    /// Refreshes the token or re-discovers the base URL; returns true when
-    /// the call should be sent once more.
+    /// Called at most once per call, after it got an answer with `status`
+    /// that [`VendorAuth::may_recover`] accepted, sent with credentials of
+    /// `generation`. Refreshes the token, renews a key pair or
+    /// re-discovers the base URL; returns true when the call should be sent
+    /// once more.
     ///
     /// Single-flight: when `generation` is already stale, another call has
     /// recovered meanwhile, so this returns true without logging in again.
@@ -67,6 +70,7 @@ pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
         &'a self,
         transport: &'a Transport,
         generation: u64,
+        status: StatusCode,
     ) -> BoxFuture<'a, Result<bool, Error>>;
 
     /// Turns a generic error into a more precise one where the vendor's
@@ -79,13 +83,46 @@ pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
 /// Sends an authentication-side request (login, discovery) through the
 /// transport, so it gets the same retries, limits and tracing as API calls,
 /// and returns the body of a successful answer.
+///
+/// The call is marked [`OperationMeta::auth_path`](crate::transport::OperationMeta::auth_path):
+/// its answers carry tokens and keys, so its body is never logged.
 async fn fetch(
     transport: &Transport,
     request: reqwest::Request,
     op: &crate::transport::OperationMeta,
 ) -> Result<bytes::Bytes, Error> {
+    let op = op.clone().with_auth_path();
     let response = transport.execute(request, op.clone()).await?;
-    transport.classify(response, op).await
+    transport.classify(response, &op).await
+}
+
+/// A decoding error without the start of the body, which may hold tokens.
+fn without_snippet(error: Error) -> Error {
+    match error {
+        Error::MalformedBody {
+            operation_id,
+            status,
+            path,
+            source,
+            ..
+        } => Error::MalformedBody {
+            operation_id,
+            status,
+            path,
+            snippet: String::new(),
+            source,
+        },
+        Error::HtmlInsteadOfJson {
+            operation_id,
+            status,
+            ..
+        } => Error::HtmlInsteadOfJson {
+            operation_id,
+            status,
+            snippet: String::new(),
+        },
+        other => other,
+    }
 }
 
 /// A URL error as a config error naming the setting, never its value
@@ -108,7 +145,33 @@ fn parse_site(text: &str, setting: &str) -> Result<Url, Error> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(invalid_url(setting));
     }
+    no_user_info(&url, setting)?;
     Ok(url)
+}
+
+/// Refuses a URL with `user:password@`: credentials go in the vendor's own
+/// headers, and a password in a URL would end up in `Debug` output and logs.
+fn no_user_info(url: &Url, setting: &str) -> Result<(), Error> {
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(());
+    }
+    Err(Error::Config {
+        message: format!(
+            "{setting} must not contain a user name or password (user:password@); \
+             pass credentials in the config instead"
+        ),
+    })
+}
+
+/// `url` as text for `Debug` output, with any password replaced.
+fn shown_url(url: &Url) -> String {
+    if url.password().is_none() {
+        return url.as_str().to_owned();
+    }
+    let mut shown = url.clone();
+    // Only fails for URLs that cannot have a password, and this one has one.
+    let _ = shown.set_password(Some("redacted"));
+    shown.into()
 }
 
 /// `base` without a trailing slash on its path, the form

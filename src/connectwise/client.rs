@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::auth::ConnectWiseConfig;
+use crate::auth::{ConnectWiseCompanyInfo, ConnectWiseConfig};
 use crate::client::{hooks_for, ClientBuilder, VendorClient};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
 use crate::Error;
@@ -16,6 +16,8 @@ pub type Client = VendorClient<Areas>;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Areas {
+    /// The configuration the client was built with, for the site's own endpoints (`company_info`).
+    config: ConnectWiseConfig,
     #[cfg(feature = "connectwise-company")]
     company: psa_clients_connectwise::company::Client,
     #[cfg(feature = "connectwise-configurations")]
@@ -129,6 +131,33 @@ impl VendorClient<Areas> {
     pub fn from_env() -> Result<Self, Error> {
         Self::builder(ConnectWiseConfig::from_env()?).build()
     }
+
+    /// What the site says about itself (codebase, the release it serves): one unauthenticated
+    /// `GET /login/companyinfo/{company}` through this client's transport. See
+    /// [`ConnectWiseConfig::company_info`].
+    ///
+    /// # Errors
+    /// The typed [`Error`] of a failed answer; [`Error::MalformedBody`] without a usable `Codebase`.
+    pub async fn company_info(&self) -> Result<ConnectWiseCompanyInfo, Error> {
+        self.api
+            .config
+            .company_info(self.pipeline.transport())
+            .await
+    }
+
+    /// The release the site serves right now, e.g. `v2025.1`. The types come from
+    /// [`CONNECTWISE_TYPES_VERSION`](crate::auth::CONNECTWISE_TYPES_VERSION) (`2022.1`); unless the client pins
+    /// a version ([`ConnectWiseConfig::pin_types_version`], `PSA_CW_API_VERSION`), answers come in the shape
+    /// of the served release, and fields renamed since then read as `None`.
+    ///
+    /// # Errors
+    /// As [`Self::company_info`]; [`Error::MalformedBody`] when the answer has no `VersionCode`.
+    pub async fn served_version(&self) -> Result<String, Error> {
+        self.api
+            .config
+            .served_version(self.pipeline.transport())
+            .await
+    }
 }
 
 impl ClientBuilder<ConnectWiseConfig> {
@@ -138,10 +167,12 @@ impl ClientBuilder<ConnectWiseConfig> {
     /// [`Error::Config`] when the transport cannot be built.
     pub fn build(mut self) -> Result<Client, Error> {
         let transport = self.take_transport()?;
+        let config = self.config.clone();
         let pipeline = Arc::new(Pipeline::connectwise(transport, self.config)?);
         #[allow(unused_variables)] // with no area feature on, only `raw` calls exist
         let (http, hooks) = (pipeline.transport().client().clone(), hooks_for(&pipeline));
         let api = Areas {
+            config,
             #[cfg(feature = "connectwise-company")]
             company: psa_clients_connectwise::company::Client::new_with_client(
                 PLACEHOLDER_BASE,

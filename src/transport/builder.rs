@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::classify::BodyLogging;
 use super::clock::{Clock, SystemClock};
 use super::execute::Transport;
 use super::limits::{BudgetTracker, ConcurrencyLimiter, RequestBudget};
@@ -23,6 +24,7 @@ pub struct TransportBuilder {
     budget: Option<RequestBudget>,
     max_redirects: usize,
     clock: Arc<dyn Clock>,
+    body_logging: BodyLogging,
 }
 
 impl Default for TransportBuilder {
@@ -38,6 +40,7 @@ impl Default for TransportBuilder {
             budget: None,
             max_redirects: 5,
             clock: Arc::new(SystemClock),
+            body_logging: BodyLogging::off(),
         }
     }
 }
@@ -101,6 +104,27 @@ impl TransportBuilder {
         self
     }
 
+    /// Logs every API response body at TRACE, redacted and cut to a bounded
+    /// length (default: off); see [`BodyLogging::redacted`]. The auth
+    /// layer's own calls are never logged.
+    #[must_use]
+    pub fn log_response_bodies(mut self, enabled: bool) -> Self {
+        self.body_logging = if enabled {
+            BodyLogging::redacted()
+        } else {
+            BodyLogging::off()
+        };
+        self
+    }
+
+    /// How response bodies are logged, e.g.
+    /// `BodyLogging::redacted().with_max_len(8192)` (default: not at all).
+    #[must_use]
+    pub fn response_body_logging(mut self, logging: BodyLogging) -> Self {
+        self.body_logging = logging;
+        self
+    }
+
     /// Builds the transport and its HTTP client.
     ///
     /// # Errors
@@ -142,6 +166,7 @@ impl TransportBuilder {
                 .map(|budget| Arc::new(BudgetTracker::new(budget))),
             clock: self.clock,
             rng: Arc::new(Mutex::new(rng)),
+            body_logging: self.body_logging,
         })
     }
 }

@@ -6,13 +6,84 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::meta::OperationMeta;
 use super::retry::parse_retry_after;
 use crate::error::{snippet, VendorBody};
 use crate::Error;
 
+/// Whether response bodies are written to the log, and how.
+///
+/// Off by default: a body can hold anything the API returns about customers
+/// and staff. When on, each API response body is logged at TRACE (target
+/// `psa_clients::transport::classify`) as JSON with the values of
+/// secret-looking keys replaced by `"[redacted]"` (see [`BodyLogging::redacted`])
+/// and cut to a bounded length. The auth layer's own calls (login, token
+/// refresh, discovery, member keys; [`OperationMeta::auth_path`]) are never
+/// logged, whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLogging {
+    enabled: bool,
+    max_len: usize,
+}
+
+impl Default for BodyLogging {
+    fn default() -> Self {
+        Self::off()
+    }
+}
+
+impl BodyLogging {
+    /// The default length bound of a logged body, in bytes.
+    pub const DEFAULT_MAX_LEN: usize = 2048;
+
+    /// No body is logged.
+    pub const fn off() -> Self {
+        Self {
+            enabled: false,
+            max_len: Self::DEFAULT_MAX_LEN,
+        }
+    }
+
+    /// API bodies are logged at TRACE, redacted: in JSON bodies, at any
+    /// depth, the value of every key that looks like a credential is
+    /// replaced by `"[redacted]"`. A key looks like a credential when,
+    /// ignoring case and anything but letters and digits, it contains
+    /// `password`, `passwd`, `secret`, `token`, `apikey`, `integrationcode`,
+    /// `authorization`, `credential`, `mfacode`, `totp`, `signature`,
+    /// `cookie` or `session`, or ends with `key` (`privateKey`,
+    /// `publicKey`, `SecretKey`, …). Bodies that are not JSON are logged
+    /// only by their length. The text is cut after
+    /// [`BodyLogging::DEFAULT_MAX_LEN`] bytes unless
+    /// [`BodyLogging::with_max_len`] says otherwise.
+    pub const fn redacted() -> Self {
+        Self {
+            enabled: true,
+            max_len: Self::DEFAULT_MAX_LEN,
+        }
+    }
+
+    /// Cuts a logged body after `max_len` bytes (at a character boundary).
+    #[must_use]
+    pub const fn with_max_len(mut self, max_len: usize) -> Self {
+        self.max_len = max_len;
+        self
+    }
+
+    /// True when API bodies are logged.
+    pub const fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The length bound of a logged body, in bytes.
+    pub const fn max_len(&self) -> usize {
+        self.max_len
+    }
+}
+
 /// Reads the body and classifies the response; see [`classify_parts`].
+/// Logs no body; see [`classify_logging`].
 ///
 /// `now` is used to turn an HTTP-date `Retry-After` into a wait; pass the
 /// transport's clock time ([`Transport::classify`](super::Transport::classify)
@@ -26,19 +97,104 @@ pub async fn classify(
     op: &OperationMeta,
     now: SystemTime,
 ) -> Result<Bytes, Error> {
+    classify_logging(response, op, now, &BodyLogging::off()).await
+}
+
+/// [`classify`], logging the body as `logging` says (never for an
+/// [`OperationMeta::auth_path`] operation).
+///
+/// # Errors
+/// As [`classify`].
+pub async fn classify_logging(
+    response: reqwest::Response,
+    op: &OperationMeta,
+    now: SystemTime,
+    logging: &BodyLogging,
+) -> Result<Bytes, Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
         .bytes()
         .await
         .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
+    log_body(status, &body, op, logging);
+    classify_parts(status, &headers, body, op, now)
+}
+
+/// Logs `body` at TRACE when `logging` is on and `op` is not an auth call.
+fn log_body(status: StatusCode, body: &[u8], op: &OperationMeta, logging: &BodyLogging) {
+    if !logging.enabled || op.auth_path || !tracing::enabled!(tracing::Level::TRACE) {
+        return;
+    }
     tracing::trace!(
         operation_id = op.operation_id,
         status = status.as_u16(),
-        body = %String::from_utf8_lossy(&body),
+        body = %redact_body(body, logging.max_len),
         "response body"
     );
-    classify_parts(status, &headers, body, op, now)
+}
+
+/// The text logged for `body`: redacted JSON cut after `max_len` bytes, or
+/// only the length of a body that is not JSON.
+pub(crate) fn redact_body(body: &[u8], max_len: usize) -> String {
+    if body.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+        return format!("({} bytes, not JSON; not logged)", body.len());
+    };
+    redact_value(&mut value);
+    let text = value.to_string();
+    if text.len() <= max_len {
+        return text;
+    }
+    let end = (0..=max_len)
+        .rev()
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(0);
+    format!("{}… (cut, {} bytes in all)", &text[..end], text.len())
+}
+
+/// Replaces the value of every secret-looking key, at any depth.
+fn redact_value(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if is_secret_key(key) {
+                    *item = Value::String("[redacted]".to_owned());
+                } else {
+                    redact_value(item);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
+/// True for a key that names a credential; see [`BodyLogging::redacted`].
+fn is_secret_key(key: &str) -> bool {
+    const PARTS: [&str; 13] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "integrationcode",
+        "authorization",
+        "credential",
+        "mfacode",
+        "totp",
+        "signature",
+        "cookie",
+        "session",
+    ];
+    let key: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    key.ends_with("key") || PARTS.iter().any(|part| key.contains(part))
 }
 
 /// Classifies status, headers and body.
@@ -120,7 +276,8 @@ pub fn classify_parts(
     }
 }
 
-/// Decodes a JSON body, reporting the path of the field that failed.
+/// Decodes a JSON body, reporting the path of the field that failed (the generated clients' decoder,
+/// [`psa_clients_runtime::decode::json`]).
 ///
 /// # Errors
 /// [`Error::HtmlInsteadOfJson`] for an HTML page (checked by sniffing, since
@@ -131,30 +288,7 @@ pub fn decode_json<T: DeserializeOwned>(
     status: StatusCode,
     op: &OperationMeta,
 ) -> Result<T, Error> {
-    let malformed = |path: String, source: serde_json::Error| {
-        if sniff_html(body) {
-            return Error::HtmlInsteadOfJson {
-                operation_id: op.operation_id,
-                status,
-                snippet: snippet(body),
-            };
-        }
-        Error::MalformedBody {
-            operation_id: op.operation_id,
-            status,
-            path,
-            snippet: snippet(body),
-            source,
-        }
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|err| malformed(err.path().to_string(), err.into_inner()))?;
-    // Trailing garbage after a complete value is malformed too.
-    deserializer
-        .end()
-        .map_err(|err| malformed(".".to_owned(), err))?;
-    Ok(value)
+    psa_clients_runtime::decode::json(body, status, op.operation_id)
 }
 
 fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
@@ -165,18 +299,7 @@ fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
         .to_ascii_lowercase();
     content_type.contains("text/html")
         || content_type.contains("application/xhtml")
-        || (!content_type.contains("json") && sniff_html(body))
-}
-
-/// True when the body starts like an HTML document.
-fn sniff_html(body: &[u8]) -> bool {
-    let start = body
-        .strip_prefix(b"\xEF\xBB\xBF") // UTF-8 byte order mark
-        .unwrap_or(body);
-    let start = start.trim_ascii_start();
-    let head = &start[..start.len().min(15)];
-    let head = head.to_ascii_lowercase();
-    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+        || (!content_type.contains("json") && psa_clients_runtime::decode::sniff_html(body))
 }
 
 /// The `Location` header without query or fragment, which may carry
@@ -188,4 +311,32 @@ fn redirect_target(headers: &HeaderMap) -> String {
         .unwrap_or_default();
     let end = location.find(['?', '#']).unwrap_or(location.len());
     location[..end].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_keys_are_redacted_at_any_depth_in_any_case() {
+        let body = br#"{"id":1,"PASSWORD":"a","nested":[{"api_integration_code":"b"},{"Refresh-Token":{"x":"c"}}],"publicKey":"d","keyword":"kept","summary":"kept too"}"#;
+        let text = redact_body(body, 1000);
+        assert_eq!(
+            text,
+            r#"{"id":1,"PASSWORD":"[redacted]","nested":[{"api_integration_code":"[redacted]"},{"Refresh-Token":"[redacted]"}],"publicKey":"[redacted]","keyword":"kept","summary":"kept too"}"#
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_at_a_character_boundary_and_other_bodies_only_counted() {
+        let body = format!(r#"{{"text":"{}"}}"#, "é".repeat(100));
+        let text = redact_body(body.as_bytes(), 16);
+        assert!(text.starts_with(r#"{"text":"ééé…"#), "{text}");
+        assert!(text.ends_with("(cut, 211 bytes in all)"), "{text}");
+        assert_eq!(
+            redact_body(b"access_token=abc", 100),
+            "(16 bytes, not JSON; not logged)"
+        );
+        assert_eq!(redact_body(b"", 100), "(empty body)");
+    }
 }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use tracing::{field, Instrument};
 
 use super::builder::TransportBuilder;
-use super::classify::classify;
+use super::classify::{classify_logging, BodyLogging};
 use super::clock::Clock;
 use super::limits::{BudgetTracker, ConcurrencyLimiter};
 use super::meta::OperationMeta;
@@ -24,6 +24,7 @@ pub struct Transport {
     pub(super) budget: Option<Arc<BudgetTracker>>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) rng: Arc<Mutex<fastrand::Rng>>,
+    pub(super) body_logging: BodyLogging,
 }
 
 impl Transport {
@@ -77,7 +78,8 @@ impl Transport {
     }
 
     /// Reads the body and classifies the response with this transport's
-    /// clock; see [`classify_parts`](super::classify_parts).
+    /// clock; see [`classify_parts`](super::classify_parts). Logs the body
+    /// only as [`TransportBuilder::log_response_bodies`] says.
     ///
     /// # Errors
     /// The typed [`Error`] for a failed response.
@@ -86,7 +88,7 @@ impl Transport {
         response: reqwest::Response,
         op: &OperationMeta,
     ) -> Result<Bytes, Error> {
-        classify(response, op, self.clock.now()).await
+        classify_logging(response, op, self.clock.now(), &self.body_logging).await
     }
 
     async fn run(

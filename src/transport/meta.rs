@@ -56,6 +56,11 @@ pub struct OperationMeta {
     /// 5xx): true for idempotent methods, and for POSTs that only read when marked with
     /// [`OperationMeta::read_only`].
     pub retry_safe: bool,
+    /// True for the auth layer's own calls (login, token refresh, codebase or
+    /// zone discovery, member key fetch). Their bodies carry credentials or
+    /// account details and are never logged, whatever the transport's
+    /// [`BodyLogging`](super::BodyLogging).
+    pub auth_path: bool,
 }
 
 impl OperationMeta {
@@ -73,6 +78,7 @@ impl OperationMeta {
             method,
             path_template,
             limit_key: None,
+            auth_path: false,
         }
     }
 
@@ -81,6 +87,14 @@ impl OperationMeta {
     #[must_use]
     pub fn read_only(mut self) -> Self {
         self.retry_safe = true;
+        self
+    }
+
+    /// Marks the operation as one of the auth layer's own calls (see
+    /// [`OperationMeta::auth_path`]), so its bodies are never logged.
+    #[must_use]
+    pub fn with_auth_path(mut self) -> Self {
+        self.auth_path = true;
         self
     }
 

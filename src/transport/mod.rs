@@ -17,7 +17,7 @@ mod redirect;
 mod retry;
 
 pub use builder::TransportBuilder;
-pub use classify::{classify, classify_parts, decode_json};
+pub use classify::{classify, classify_logging, classify_parts, decode_json, BodyLogging};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use execute::Transport;
 pub use limits::{RequestBudget, WhenExhausted};
