@@ -7,7 +7,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 use common::{exact_policy, transport};
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use psa_clients::pagination::autotask::AutotaskQuery;
 use psa_clients::pagination::bms::{BmsPaging, PagedResponse};
 use psa_clients::pagination::connectwise::{CwPage, CwPaging};
@@ -746,4 +746,169 @@ async fn bms_pages_report_the_total() {
         })
         .collect();
     assert_eq!(summary, [(1, 2, Some(3), false), (2, 1, Some(3), true)]);
+}
+
+/// A BMS list of `total` records (ids from 1) that serves at most `cap` per page whatever `PageSize` asks.
+///
+/// `offset_by_requested_size` picks how the server turns `PageNumber` into an offset when it caps: with the
+/// size it served (`(n - 1) * min(PageSize, cap)`) or with the size asked for (`(n - 1) * PageSize`). Real
+/// servers differ; the pager must be right for both.
+struct CappingBms {
+    cap: u64,
+    total: u64,
+    offset_by_requested_size: bool,
+}
+
+impl wiremock::Respond for CappingBms {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let param = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, value)| value.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let (number, asked) = (param("PageNumber").max(1), param("PageSize"));
+        let served = asked.min(self.cap);
+        let step = if self.offset_by_requested_size {
+            asked
+        } else {
+            served
+        };
+        let first = (number - 1) * step + 1;
+        let last = (first + served - 1).min(self.total);
+        bms_page(first..=last, Some(self.total))
+    }
+}
+
+async fn capping_bms(cap: u64, total: u64, offset_by_requested_size: bool) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(BMS_PATH))
+        .respond_with(CappingBms {
+            cap,
+            total,
+            offset_by_requested_size,
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// (PageNumber, PageSize) of every BMS request, in order.
+async fn bms_requests(server: &MockServer) -> Vec<(u32, u32)> {
+    requests_to(server, BMS_PATH)
+        .await
+        .into_iter()
+        .map(|(_, query, _)| {
+            let url = Url::parse(&format!("http://query.invalid/?{query}")).expect("query");
+            let param = |name: &str| {
+                url.query_pairs()
+                    .find(|(key, _)| key == name)
+                    .and_then(|(_, value)| value.parse().ok())
+                    .expect("paging parameter")
+            };
+            (param("PageNumber"), param("PageSize"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn bms_server_capping_page_size_is_followed_to_total_records() {
+    for offset_by_requested_size in [false, true] {
+        let (transport, _clock) = transport(exact_policy(1));
+        let server = capping_bms(100, 350, offset_by_requested_size).await;
+        let items: Vec<Record> = BmsPaging::new(500)
+            .expect("size")
+            .items(bms_fetch(&transport, &server.uri()))
+            .try_collect()
+            .await
+            .expect("all pages");
+        assert_eq!(
+            ids(&items),
+            (1..=350).collect::<Vec<_>>(),
+            "offset_by_requested_size: {offset_by_requested_size}"
+        );
+        // The first page shows the cap; the rest are asked for in the size the server serves.
+        assert_eq!(
+            bms_requests(&server).await,
+            [(1, 500), (2, 100), (3, 100), (4, 100)]
+        );
+    }
+}
+
+#[tokio::test]
+async fn bms_server_capping_at_an_uneven_size_is_followed() {
+    let (transport, _clock) = transport(exact_policy(1));
+    let server = capping_bms(3, 10, true).await;
+    let items: Vec<Record> = BmsPaging::new(4)
+        .expect("size")
+        .items(bms_fetch(&transport, &server.uri()))
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(ids(&items), (1..=10).collect::<Vec<_>>());
+    assert_eq!(
+        bms_requests(&server).await,
+        [(1, 4), (2, 3), (3, 3), (4, 3)]
+    );
+}
+
+#[tokio::test]
+async fn bms_empty_page_before_total_records_is_a_paging_error() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, Some(6))).await;
+    mount_bms(&server, 2, bms_page([], Some(6))).await;
+    mount_bms(&server, 3, bms_page(5..=6, Some(6))).await;
+    let (transport, _clock) = transport(exact_policy(1));
+    let results: Vec<Result<Record, Error>> = BmsPaging::new(2)
+        .expect("size")
+        .items(bms_fetch(&transport, &server.uri()))
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    let err = results[2].as_ref().expect_err("page 2 is empty");
+    assert!(matches!(err, Error::Paging { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("page 2") && message.contains("2 of 6"),
+        "{message}"
+    );
+    assert_eq!(requests_to(&server, BMS_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn bms_empty_first_page_with_records_promised_is_a_paging_error() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page([], Some(4))).await;
+    let (result, requests) = bms_run(&server, None).await;
+    assert!(matches!(result, Err(Error::Paging { .. })), "{result:?}");
+    assert_eq!(requests, 1);
+}
+
+#[tokio::test]
+async fn bms_short_page_after_a_full_one_before_total_records_is_a_paging_error() {
+    // The server served the full size on page 1, so a short page 2 is not a cap: the list changed under the
+    // pager, or TotalRecords is wrong. Following on would skip or repeat records.
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, Some(6))).await;
+    mount_bms(&server, 2, bms_page(3..=3, Some(6))).await;
+    mount_bms(&server, 3, bms_page(5..=6, Some(6))).await;
+    let (result, requests) = bms_run(&server, None).await;
+    let err = result.expect_err("inconsistent paging");
+    assert!(matches!(err, Error::Paging { .. }), "{err:?}");
+    assert!(err.to_string().contains("page 2"), "{err}");
+    assert_eq!(requests, 2);
+}
+
+#[tokio::test]
+async fn bms_without_total_stops_at_a_short_page() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, None)).await;
+    mount_bms(&server, 2, bms_page(3..=3, None)).await;
+    mount_bms(&server, 3, bms_page(90..=91, None)).await;
+    let (result, requests) = bms_run(&server, None).await;
+    assert_eq!(ids(&result.expect("all pages")), [1, 2, 3]);
+    assert_eq!(requests, 2);
 }

@@ -256,6 +256,7 @@ pub struct PageCount {
 }
 
 /// What a pager does after receiving a page: stop, or fetch `C` next.
+#[derive(Debug)]
 enum Next<C> {
     Fetch(C),
     Stop,
