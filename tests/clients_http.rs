@@ -225,11 +225,7 @@ async fn bms_list_pages_to_total_records_with_one_login() {
             .await;
     }
 
-    let tickets = bms
-        .get_tickets()
-        .collect_items(2, None)
-        .await
-        .expect("pages");
+    let tickets = bms.get_tickets().collect_items(2).await.expect("pages");
     assert_eq!(
         tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
         vec![Some(1), Some(2), Some(3)]
