@@ -164,6 +164,49 @@ fn has_strict_unrepresentable(c: &Condition) -> bool {
     }
 }
 
+/// True if `text` has `AND` and `OR` side by side at one nesting level outside
+/// quoted strings, so that its meaning would rest on operator precedence.
+fn mixes_and_or_at_one_level(text: &str) -> bool {
+    // One entry per open parenthesis (plus the top level): (saw AND, saw OR).
+    let mut levels = vec![(false, false)];
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                // Skip the string, honouring backslash escapes.
+                while let Some((_, s)) = chars.next() {
+                    match s {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '(' => levels.push((false, false)),
+            ')' => {
+                levels.pop();
+            }
+            ' ' => {
+                let rest = &text[i..];
+                if let Some(level) = levels.last_mut() {
+                    if rest.starts_with(" AND ") {
+                        level.0 = true;
+                    } else if rest.starts_with(" OR ") {
+                        level.1 = true;
+                    }
+                    if level.0 && level.1 {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(10_000))]
 
@@ -176,6 +219,15 @@ proptest! {
         let parsed = parse(&text)
             .map_err(|e| TestCaseError::fail(format!("parse failed: {e} in {text:?}")))?;
         prop_assert_eq!(parsed, c.normalize(), "text: {:?}", text);
+    }
+
+    /// Rendered text never leaves the grouping to operator precedence: no
+    /// nesting level holds both `AND` and `OR`.
+    #[test]
+    fn rendering_never_relies_on_and_or_precedence(c in condition()) {
+        let text = c.render_with(StringEscaping::Backslash)
+            .map_err(|e| TestCaseError::fail(format!("render failed: {e}")))?;
+        prop_assert!(!mixes_and_or_at_one_level(&text), "text: {:?}", text);
     }
 
     /// Under strict escaping a tree either round-trips, or is refused

@@ -33,6 +33,11 @@ const MAX_DEPTH: usize = 64;
 /// The result is in [`normalized`](Condition::normalize) form, so for any
 /// condition `c` that renders, `parse(&c.render()?) == c.normalize()`.
 ///
+/// Text that mixes `AND` and `OR` without parentheses (`a = 1 OR b = 2 AND
+/// c = 3`) is read with `AND` binding tighter, as in SQL. ConnectWise does
+/// not document its precedence, which is why the renderer never writes such
+/// text: it parenthesises every group inside a group of the other kind.
+///
 /// ```
 /// use psa_clients::connectwise::conditions::{field, parse};
 ///

@@ -53,9 +53,12 @@ pub enum StringEscaping {
 impl Condition {
     /// Renders with [`StringEscaping::Strict`].
     ///
-    /// Parentheses are added only where needed: `AND` binds tighter than
-    /// `OR`, so an `OR` group inside an `AND` is parenthesised and nothing
-    /// else is, except that `NOT` always takes a parenthesised group.
+    /// Grouping never rests on operator precedence, which ConnectWise does
+    /// not document: a group inside a group of the other kind is always
+    /// parenthesised (`(a AND b) OR c`, `(a OR b) AND c`), and `NOT` always
+    /// takes a parenthesised group. Groups of the same kind are merged
+    /// (`a AND b AND c`), which changes nothing. [`parse`](super::parse)
+    /// reads the text back into the same (normalised) tree.
     ///
     /// ```
     /// use psa_clients::connectwise::conditions::{field, Condition};
@@ -65,6 +68,11 @@ impl Condition {
     ///     !field("c").eq(3),
     /// ]);
     /// assert_eq!(c.render().unwrap(), "(a = 1 OR b = 2) AND NOT (c = 3)");
+    /// let d = Condition::any([
+    ///     field("a").eq(1).and(field("b").eq(2)),
+    ///     field("c").eq(3).and(field("d").eq(4)),
+    /// ]);
+    /// assert_eq!(d.render().unwrap(), "(a = 1 AND b = 2) OR (c = 3 AND d = 4)");
     /// ```
     pub fn render(&self) -> Result<String, ConditionError> {
         self.render_with(StringEscaping::Strict)
@@ -107,23 +115,48 @@ fn write_condition(
             if members.is_empty() {
                 return Err(ConditionError::EmptyGroup { kind: "AND" });
             }
-            write_members(out, members, " AND ", escaping, Context::InAnd)
+            write_group(
+                out,
+                members,
+                " AND ",
+                escaping,
+                ctx == Context::InOr,
+                Context::InAnd,
+            )
         }
         Condition::Or(members) => {
             if members.is_empty() {
                 return Err(ConditionError::EmptyGroup { kind: "OR" });
             }
-            let parens = ctx == Context::InAnd;
-            if parens {
-                out.push('(');
-            }
-            write_members(out, members, " OR ", escaping, Context::InOr)?;
-            if parens {
-                out.push(')');
-            }
-            Ok(())
+            write_group(
+                out,
+                members,
+                " OR ",
+                escaping,
+                ctx == Context::InAnd,
+                Context::InOr,
+            )
         }
     }
+}
+
+/// Writes a group's members, in parentheses when `parens` (the group sits in a group of the other kind).
+fn write_group(
+    out: &mut String,
+    members: &[Condition],
+    sep: &str,
+    escaping: StringEscaping,
+    parens: bool,
+    ctx: Context,
+) -> Result<(), ConditionError> {
+    if parens {
+        out.push('(');
+    }
+    write_members(out, members, sep, escaping, ctx)?;
+    if parens {
+        out.push(')');
+    }
+    Ok(())
 }
 
 fn write_members(
@@ -315,27 +348,52 @@ mod tests {
     }
 
     #[test]
-    fn parenthesises_only_by_precedence() {
+    fn a_group_inside_a_group_of_the_other_kind_is_always_parenthesised() {
+        use super::super::parse;
         let (a, b, c, d) = (
             field("a").eq(1),
             field("b").eq(2),
             field("c").eq(3),
             field("d").eq(4),
         );
-        let or_in_and = Condition::all([a.clone().or(b.clone()), c.clone().or(d.clone())]);
-        assert_eq!(
-            or_in_and.render().unwrap(),
-            "(a = 1 OR b = 2) AND (c = 3 OR d = 4)"
-        );
-        let and_in_or = Condition::any([a.clone().and(b.clone()), c.clone().and(d)]);
-        assert_eq!(
-            and_in_or.render().unwrap(),
-            "a = 1 AND b = 2 OR c = 3 AND d = 4"
-        );
-        let not_or = !(a.clone().or(b.clone()));
-        assert_eq!(not_or.render().unwrap(), "NOT (a = 1 OR b = 2)");
-        let nested_same = Condition::any([Condition::any([a, b]), c]);
-        assert_eq!(nested_same.render().unwrap(), "a = 1 OR b = 2 OR c = 3");
+        let cases = [
+            (
+                Condition::all([a.clone().or(b.clone()), c.clone().or(d.clone())]),
+                "(a = 1 OR b = 2) AND (c = 3 OR d = 4)",
+            ),
+            (
+                Condition::any([a.clone().and(b.clone()), c.clone().and(d.clone())]),
+                "(a = 1 AND b = 2) OR (c = 3 AND d = 4)",
+            ),
+            (
+                a.clone().and(b.clone()).or(c.clone()),
+                "(a = 1 AND b = 2) OR c = 3",
+            ),
+            (
+                a.clone().or(b.clone().and(c.clone().or(d.clone()))),
+                "a = 1 OR (b = 2 AND (c = 3 OR d = 4))",
+            ),
+            (!(a.clone().or(b.clone())), "NOT (a = 1 OR b = 2)"),
+            (!(a.clone().and(b.clone())), "NOT (a = 1 AND b = 2)"),
+            (
+                Condition::any([!(a.clone().and(b.clone())), c.clone()]),
+                "NOT (a = 1 AND b = 2) OR c = 3",
+            ),
+            (
+                Condition::any([Condition::any([a.clone(), b.clone()]), c.clone()]),
+                "a = 1 OR b = 2 OR c = 3",
+            ),
+            (
+                Condition::all([Condition::all([a.clone(), b.clone()]), c.clone()]),
+                "a = 1 AND b = 2 AND c = 3",
+            ),
+        ];
+        for (condition, want) in cases {
+            let text = condition.render().unwrap();
+            assert_eq!(text, want);
+            // The parser reads what the renderer writes back into the same tree.
+            assert_eq!(parse(&text).unwrap(), condition.normalize(), "{text}");
+        }
     }
 
     #[test]
