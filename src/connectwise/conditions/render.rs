@@ -18,6 +18,20 @@
 //! server reads `\"` and `\\` as escapes; it writes those and still refuses
 //! NUL. Under either setting a value can never end its string early, so a
 //! rendered `field = value` is always exactly one comparison.
+//!
+//! # `contains` and `like`
+//!
+//! ConnectWise evaluates `contains`, `not contains`, `like` and `not like`
+//! with SQL Server's `LIKE`, where `%` matches any run, `_` any one
+//! character and `[…]` a character class. So that `contains("50%")` looks
+//! for "50%" and not for "50" followed by anything, `%`, `_` and `[` in a
+//! `contains` value and in the literal parts of a
+//! [`LikePattern`](super::LikePattern) are written as `[%]`, `[_]` and
+//! `[[]`, SQL Server's own escapes (a one-character class matches that
+//! character). Other operators (`=`, `in`, …) are not `LIKE` and write
+//! values as they are. The escaping follows SQL Server's documented rules;
+//! it has not been verified against a live ConnectWise tenant (a server that
+//! escaped the value itself would then look for the brackets literally).
 
 use std::fmt::Write as _;
 
@@ -26,7 +40,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::ast::{Comparison, Condition, Operator};
 use super::error::ConditionError;
 use super::field::validate_field_path;
-use super::value::Value;
+use super::value::{is_like_special, push_like_literal, Value};
 
 /// How string values are written between double quotes.
 ///
@@ -186,7 +200,13 @@ pub(crate) fn write_comparison(
     out.push(' ');
     out.push_str(cmp.op.as_str());
     out.push(' ');
-    write_value(out, &cmp.value, escaping)
+    match (cmp.op, &cmp.value) {
+        // ConnectWise evaluates `contains` with SQL Server's LIKE: the value is literal text.
+        (Operator::Contains | Operator::NotContains, Value::String(s)) => {
+            write_quoted(out, s, escaping, Like::Literal)
+        }
+        _ => write_value(out, &cmp.value, escaping),
+    }
 }
 
 fn check_value_fits(op: Operator, value: &Value) -> Result<(), ConditionError> {
@@ -228,8 +248,9 @@ pub(crate) fn write_value(
             let _ = write!(out, "{i}");
         }
         Value::Decimal(d) => out.push_str(d.as_str()),
-        Value::String(s) => write_quoted(out, s, escaping)?,
-        Value::Pattern(p) => write_quoted(out, &p.to_pattern_text()?, escaping)?,
+        Value::String(s) => write_quoted(out, s, escaping, Like::No)?,
+        // The pattern text already has its literal parts escaped for LIKE.
+        Value::Pattern(p) => write_quoted(out, &p.to_pattern_text()?, escaping, Like::No)?,
         Value::DateTime(dt) => write_datetime(out, dt)?,
         Value::List(items) => {
             out.push('(');
@@ -268,11 +289,23 @@ fn write_datetime(out: &mut String, dt: &DateTime<Utc>) -> Result<(), ConditionE
 /// ```
 pub fn quote_string(s: &str, escaping: StringEscaping) -> Result<String, ConditionError> {
     let mut out = String::with_capacity(s.len() + 2);
-    write_quoted(&mut out, s, escaping)?;
+    write_quoted(&mut out, s, escaping, Like::No)?;
     Ok(out)
 }
 
-fn write_quoted(out: &mut String, s: &str, escaping: StringEscaping) -> Result<(), ConditionError> {
+/// Whether a quoted value is matched with SQL Server's `LIKE` as literal text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Like {
+    No,
+    Literal,
+}
+
+fn write_quoted(
+    out: &mut String,
+    s: &str,
+    escaping: StringEscaping,
+    like: Like,
+) -> Result<(), ConditionError> {
     out.push('"');
     for (offset, ch) in s.char_indices() {
         match (ch, escaping) {
@@ -283,6 +316,10 @@ fn write_quoted(out: &mut String, s: &str, escaping: StringEscaping) -> Result<(
             ('"' | '\\', StringEscaping::Backslash) => {
                 out.push('\\');
                 out.push(ch);
+            }
+            _ if like == Like::Literal && is_like_special(ch) => {
+                let mut buf = [0u8; 4];
+                push_like_literal(out, ch.encode_utf8(&mut buf));
             }
             _ => out.push(ch),
         }
@@ -394,6 +431,50 @@ mod tests {
             // The parser reads what the renderer writes back into the same tree.
             assert_eq!(parse(&text).unwrap(), condition.normalize(), "{text}");
         }
+    }
+
+    #[test]
+    fn contains_and_like_values_escape_sql_server_like_specials() {
+        use super::super::{custom_field, parse};
+        let cases: Vec<(Condition, &str)> = vec![
+            (field("a").contains("50%"), r#"a contains "50[%]""#),
+            (
+                field("a").contains("snake_case"),
+                r#"a contains "snake[_]case""#,
+            ),
+            (field("a").contains("[x] y]"), r#"a contains "[[]x] y]""#),
+            (
+                field("a").not_contains("%_["),
+                r#"a not contains "[%][_][[]""#,
+            ),
+            (field("a").starts_with("100%"), r#"a like "100[%]*""#),
+            (
+                field("a").like(LikePattern::wildcard("*a_b*")),
+                r#"a like "*a[_]b*""#,
+            ),
+            (
+                custom_field("Rate").contains("5%").condition().clone(),
+                r#"caption = "Rate" AND value contains "5[%]""#,
+            ),
+            // `=` and `in` are not LIKE: their values are written as they are.
+            (field("a").eq("50%_["), r#"a = "50%_[""#),
+            (field("a").is_in(["5%"]), r#"a in ("5%")"#),
+        ];
+        for (condition, want) in cases {
+            let text = condition.render().unwrap();
+            assert_eq!(text, want);
+            assert_eq!(parse(&text).unwrap(), condition.normalize(), "{text}");
+        }
+        // `*` cannot be escaped, so a literal one is still refused rather than widening the match.
+        assert_eq!(
+            field("a").starts_with("a*").render(),
+            Err(ConditionError::LiteralWildcard { ch: '*', offset: 1 })
+        );
+        // Offsets of refused characters refer to the caller's value, not to the escaped text.
+        assert_eq!(
+            field("a").contains("%%\"").render(),
+            Err(ConditionError::UnrepresentableChar { ch: '"', offset: 2 })
+        );
     }
 
     #[test]
