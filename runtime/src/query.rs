@@ -129,9 +129,6 @@ mod tests {
             error.contains("`orderBy` could not be rendered: field path `a b` is invalid"),
             "{error}"
         );
-        assert_eq!(
-            format!("{bad:?}"),
-            r#"OrderByParam { invalid: "field path `a b` is invalid" }"#
-        );
+        assert_eq!(format!("{bad:?}"), r#"OrderByParam { invalid: "field path `a b` is invalid" }"#);
     }
 }
