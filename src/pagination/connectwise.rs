@@ -19,6 +19,8 @@
 //!
 //! let client = reqwest::Client::new();
 //! let tickets = CwPaging::new(1000)?.items(|page| {
+//!     // A fixed text; conditions holding user input are built with
+//!     // `psa_clients::connectwise::conditions` (`field("board/id").eq(id)`), which quotes and validates.
 //!     let request = client
 //!         .get("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/service/tickets")
 //!         .query(&[("conditions", "board/id=1 and closedFlag=false")]);
