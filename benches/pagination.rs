@@ -337,7 +337,7 @@ fn main() {
         );
     }
     let (all, peak) =
-        peak_during(|| runtime.block_on(try_collect(autotask_items(&transport, &base), None)));
+        peak_during(|| runtime.block_on(try_collect(autotask_items(&transport, &base))));
     assert_eq!(all.expect("collect").len(), RECORDS);
     println!(
         "peak heap, collecting 100k records into a Vec (for comparison), autotask: {:.2} MiB ({peak} bytes)",

@@ -30,8 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fields = Ticket::fields();
     let open = field(fields.board().name())
         .eq(board.as_str())
-        .and(field(fields.closed_flag()).eq(false))
-        .render()?;
+        .and(field(fields.closed_flag()).eq(false));
     let mut tickets = cw
         .service()
         .get_service_tickets()

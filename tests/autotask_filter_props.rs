@@ -2,7 +2,7 @@
 #![cfg(feature = "autotask")]
 
 use proptest::prelude::*;
-use psa_clients::autotask::filter::{field, udf, Filter, FilterValue, Query, Test};
+use psa_clients::autotask::filter::{field, udf, Filter, FilterError, FilterValue, Query, Test};
 
 /// True if any value in the filter is a float. serde_json reads floats
 /// with a fast parser that may differ from the written value in the last
@@ -86,6 +86,10 @@ fn query() -> impl Strategy<Value = Query> {
     )
         .prop_map(|(filters, include, max)| {
             let mut b = Query::builder().include_fields(include);
+            // A query needs a filter; "every record" is asked for explicitly.
+            if filters.is_empty() {
+                b = b.all_records();
+            }
             for f in filters {
                 b = b.filter(f);
             }
@@ -107,10 +111,59 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
         let again = serde_json::to_value(&read).expect("serialises");
         prop_assert_eq!(&again, &json);
-        // The struct itself survives too, except that an empty filter list
-        // comes back as the explicit match-all filter it is written as.
-        if !q.filters().is_empty() && !q.filters().iter().any(has_float) {
+        // The struct itself survives too (floats aside, see `has_float`),
+        // LIKE escapes included.
+        if !q.filters().iter().any(has_float) {
             prop_assert_eq!(read, q);
         }
+    }
+
+    /// The string value of `contains`, `beginsWith` and `endsWith` never
+    /// reaches the server with a bare SQL Server LIKE wildcard (`%`, `_`, or
+    /// `[` outside the escapes `[%]`, `[_]`, `[[]`), and reads back as the
+    /// caller's text.
+    #[test]
+    fn like_values_never_carry_a_bare_wildcard(
+        text in prop_oneof![any::<String>(), "[%_\\[\\]a ]{0,12}"],
+        op in 0u8..3,
+    ) {
+        let f = field("name");
+        let filter = match op {
+            0 => f.contains(text.as_str()),
+            1 => f.begins_with(text.as_str()),
+            _ => f.ends_with(text.as_str()),
+        };
+        let json = serde_json::to_value(&filter).expect("serialises");
+        let wire = json["value"].as_str().expect("a string value").to_owned();
+        let chars: Vec<char> = wire.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '['
+                && matches!(chars.get(i + 1), Some('%' | '_' | '['))
+                && chars.get(i + 2) == Some(&']')
+            {
+                i += 3;
+                continue;
+            }
+            prop_assert!(!matches!(chars[i], '%' | '_' | '['), "wire: {:?}", wire);
+            i += 1;
+        }
+        let q = Query::builder().filter(filter.clone()).build().expect("valid");
+        let read: Query = serde_json::from_value(serde_json::to_value(&q).expect("serialises"))
+            .map_err(|e| TestCaseError::fail(format!("{e}: {wire:?}")))?;
+        prop_assert_eq!(read.filters(), &[filter][..]);
+    }
+
+    /// A query with no filter is refused, whatever else it sets.
+    #[test]
+    fn a_query_without_a_filter_is_refused(
+        include in prop::collection::vec("[a-zA-Z][a-zA-Z0-9 ]{0,8}", 0..3),
+        max in prop::option::of(1u32..=500),
+    ) {
+        let mut b = Query::builder().include_fields(include);
+        if let Some(n) = max {
+            b = b.max_records(n);
+        }
+        prop_assert_eq!(b.build(), Err(FilterError::NoFilter));
     }
 }

@@ -93,7 +93,7 @@ async fn connectwise_list_streams_every_page_with_conditions_and_credentials() {
     let tickets: Vec<Ticket> = cw
         .service()
         .get_service_tickets()
-        .conditions(r#"board/name="Help Desk""#)
+        .conditions(connectwise::conditions::field("board/name").eq("Help Desk"))
         .stream_items(2)
         .try_collect()
         .await
@@ -107,7 +107,7 @@ async fn connectwise_list_streams_every_page_with_conditions_and_credentials() {
     for (n, request) in requests.iter().enumerate() {
         let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
         assert!(
-            query.contains(&("conditions".into(), r#"board/name="Help Desk""#.into())),
+            query.contains(&("conditions".into(), r#"board/name = "Help Desk""#.into())),
             "{query:?}"
         );
         assert!(
@@ -117,6 +117,42 @@ async fn connectwise_list_streams_every_page_with_conditions_and_credentials() {
         assert_eq!(header_of(request, "clientId"), "client-1");
         assert!(header_of(request, "authorization").starts_with("Basic "));
     }
+}
+
+/// The query-language setters take typed values; hand-written text is explicit, and a condition that cannot be
+/// rendered fails the call before anything is sent, naming the parameter and the reason.
+#[tokio::test]
+async fn connectwise_query_language_setters_take_typed_values_or_explicit_raw_text() {
+    use connectwise::conditions::{field, ConditionsParam, OrderBy};
+    let server = MockServer::start().await;
+    let cw = connectwise_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path(TICKETS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    cw.service()
+        .get_service_tickets()
+        .conditions(ConditionsParam::raw_unchecked("id=1"))
+        .order_by(OrderBy::desc("id"))
+        .send()
+        .await
+        .expect("raw conditions");
+    let error = cw
+        .service()
+        .get_service_tickets()
+        .conditions(field("board name").eq("x"))
+        .send()
+        .await
+        .expect_err("invalid field path");
+    assert!(matches!(&error, Error::InvalidRequest { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("`conditions` could not be rendered"), "{text}");
+    let requests = requests_to(&server, TICKETS).await;
+    assert_eq!(requests.len(), 1, "the invalid call sent nothing");
+    let query: Vec<(String, String)> = requests[0].url.query_pairs().into_owned().collect();
+    assert!(query.contains(&("conditions".into(), "id=1".into())), "{query:?}");
+    assert!(query.contains(&("orderBy".into(), "id desc".into())), "{query:?}");
 }
 
 #[tokio::test]
@@ -225,11 +261,7 @@ async fn bms_list_pages_to_total_records_with_one_login() {
             .await;
     }
 
-    let tickets = bms
-        .get_tickets()
-        .collect_items(2, None)
-        .await
-        .expect("pages");
+    let tickets = bms.get_tickets().collect_items(2).await.expect("pages");
     assert_eq!(
         tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
         vec![Some(1), Some(2), Some(3)]

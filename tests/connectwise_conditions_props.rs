@@ -31,6 +31,9 @@ fn tricky_atom(allow_nul: bool) -> BoxedStrategy<String> {
         "or",
         "*",
         "%",
+        "_",
+        "[%]",
+        "[_",
         "\n",
         "\r\n",
         "\t",
@@ -89,7 +92,8 @@ fn scalar() -> impl Strategy<Value = Value> {
 }
 
 fn pattern() -> impl Strategy<Value = LikePattern> {
-    let literal = tricky_string(false).prop_map(|s| s.replace(['*', '%'], ""));
+    // `*` cannot be written literally; SQL Server's `%`, `_` and `[` can (escaped).
+    let literal = tricky_string(false).prop_map(|s| s.replace('*', ""));
     let part = prop_oneof![
         literal.prop_map(Some),
         Just(None), // a wildcard
@@ -164,6 +168,80 @@ fn has_strict_unrepresentable(c: &Condition) -> bool {
     }
 }
 
+/// True if the quoted value at the end of `text` (backslash escaping) holds a
+/// `%`, `_` or `[` that is not one of the escapes `[%]`, `[_]`, `[[]`: a
+/// character SQL Server's LIKE would read as a wildcard.
+fn has_bare_like_special(text: &str) -> bool {
+    let Some(open) = text.find('"') else {
+        return false;
+    };
+    let mut value = Vec::new();
+    let mut chars = text[open + 1..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => value.extend(chars.next()),
+            '"' => break,
+            _ => value.push(c),
+        }
+    }
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            '[' if matches!(value.get(i + 1), Some('%' | '_' | '['))
+                && value.get(i + 2) == Some(&']') =>
+            {
+                i += 3;
+            }
+            '%' | '_' | '[' => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// True if `text` has `AND` and `OR` side by side at one nesting level outside
+/// quoted strings, so that its meaning would rest on operator precedence.
+fn mixes_and_or_at_one_level(text: &str) -> bool {
+    // One entry per open parenthesis (plus the top level): (saw AND, saw OR).
+    let mut levels = vec![(false, false)];
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                // Skip the string, honouring backslash escapes.
+                while let Some((_, s)) = chars.next() {
+                    match s {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '(' => levels.push((false, false)),
+            ')' => {
+                levels.pop();
+            }
+            ' ' => {
+                let rest = &text[i..];
+                if let Some(level) = levels.last_mut() {
+                    if rest.starts_with(" AND ") {
+                        level.0 = true;
+                    } else if rest.starts_with(" OR ") {
+                        level.1 = true;
+                    }
+                    if level.0 && level.1 {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(10_000))]
 
@@ -176,6 +254,34 @@ proptest! {
         let parsed = parse(&text)
             .map_err(|e| TestCaseError::fail(format!("parse failed: {e} in {text:?}")))?;
         prop_assert_eq!(parsed, c.normalize(), "text: {:?}", text);
+    }
+
+    /// Rendered text never leaves the grouping to operator precedence: no
+    /// nesting level holds both `AND` and `OR`.
+    #[test]
+    fn rendering_never_relies_on_and_or_precedence(c in condition()) {
+        let text = c.render_with(StringEscaping::Backslash)
+            .map_err(|e| TestCaseError::fail(format!("render failed: {e}")))?;
+        prop_assert!(!mixes_and_or_at_one_level(&text), "text: {:?}", text);
+    }
+
+    /// A `contains` value or the literal text of a `like` pattern never
+    /// reaches the server with a bare SQL Server LIKE wildcard, and reads
+    /// back as the same literal text.
+    #[test]
+    fn like_specials_in_literal_text_are_always_escaped(s in tricky_string(false)) {
+        let literal = s.replace('*', "");
+        for c in [
+            field("summary").contains(s.as_str()),
+            field("summary").not_contains(s.as_str()),
+            field("summary").like(LikePattern::contains(&literal)),
+            field("summary").starts_with(&literal),
+        ] {
+            let text = c.render_with(StringEscaping::Backslash)
+                .map_err(|e| TestCaseError::fail(format!("render failed: {e}")))?;
+            prop_assert!(!has_bare_like_special(&text), "text: {:?}", text);
+            prop_assert_eq!(parse(&text).ok(), Some(c.normalize()), "text: {:?}", text);
+        }
     }
 
     /// Under strict escaping a tree either round-trips, or is refused

@@ -7,11 +7,13 @@ use std::future::Future;
 
 use bytes::Bytes;
 use common::{exact_policy, transport};
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use psa_clients::pagination::autotask::AutotaskQuery;
 use psa_clients::pagination::bms::{BmsPaging, PagedResponse};
 use psa_clients::pagination::connectwise::{CwPage, CwPaging};
-use psa_clients::pagination::{count, count_pages, try_collect, PageCount};
+use psa_clients::pagination::{
+    collect_at_most, count, count_pages, try_collect, Capped, PageCount,
+};
 use psa_clients::transport::{decode_json, OperationMeta, Transport, Vendor};
 use psa_clients::Error;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
@@ -149,7 +151,7 @@ async fn autotask_next_pages_are_posted_with_the_identical_body() {
     })
     .await;
 
-    let items: Vec<Record> = try_collect(at_query(&server).items(autotask_fetch(&transport)), None)
+    let items: Vec<Record> = try_collect(at_query(&server).items(autotask_fetch(&transport)))
         .await
         .expect("all pages");
     assert_eq!(ids(&items), [1, 2, 3, 4, 5]);
@@ -220,7 +222,7 @@ async fn autotask_real_fixture_as_last_page() {
         ]
     })
     .await;
-    let items: Vec<Record> = try_collect(at_query(&server).items(autotask_fetch(&transport)), None)
+    let items: Vec<Record> = try_collect(at_query(&server).items(autotask_fetch(&transport)))
         .await
         .expect("all pages");
     assert_eq!(ids(&items), [1, 2, 174]);
@@ -253,9 +255,19 @@ async fn autotask_server_error_on_page_two_is_yielded_then_the_stream_ends() {
     assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
 }
 
-#[tokio::test]
-async fn autotask_cap_stops_fetching() {
+/// `collect_at_most` over the Autotask pager: the number of requests it took and what it returned.
+async fn autotask_capped(server: &MockServer, max: usize) -> (Capped<Record>, usize) {
     let (transport, _clock) = transport(exact_policy(1));
+    let before = server.received_requests().await.expect("recorded").len();
+    let capped = collect_at_most(at_query(server).pages(autotask_fetch(&transport)), max)
+        .await
+        .expect("capped");
+    let after = server.received_requests().await.expect("recorded").len();
+    (capped, after - before)
+}
+
+#[tokio::test]
+async fn autotask_cap_stops_fetching_and_says_what_was_left_behind() {
     let server = autotask_server(|uri| {
         vec![
             at_page(uri, 1..=2, Some(2)),
@@ -264,19 +276,29 @@ async fn autotask_cap_stops_fetching() {
         ]
     })
     .await;
-    let items: Vec<Record> =
-        try_collect(at_query(&server).items(autotask_fetch(&transport)), Some(3))
-            .await
-            .expect("capped");
-    assert_eq!(ids(&items), [1, 2, 3]);
-    assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
-
-    let items: Vec<Record> =
-        try_collect(at_query(&server).items(autotask_fetch(&transport)), Some(2))
-            .await
-            .expect("capped at a page boundary");
-    assert_eq!(ids(&items), [1, 2]);
-    assert_eq!(server.received_requests().await.expect("recorded").len(), 3);
+    // The cap falls inside page 2: truncated, known without page 3.
+    let (capped, requests) = autotask_capped(&server, 3).await;
+    assert_eq!(
+        (ids(&capped.items), capped.truncated, requests),
+        (vec![1, 2, 3], true, 2)
+    );
+    // At the end of a page that has a next page: only the next page can tell, and it is fetched.
+    let (capped, requests) = autotask_capped(&server, 2).await;
+    assert_eq!(
+        (ids(&capped.items), capped.truncated, requests),
+        (vec![1, 2], true, 2)
+    );
+    // Exactly everything, and more room than records: not truncated, no extra request.
+    let (capped, requests) = autotask_capped(&server, 6).await;
+    assert_eq!(
+        (ids(&capped.items), capped.truncated, requests),
+        (vec![1, 2, 3, 4, 5, 6], false, 3)
+    );
+    let (capped, requests) = autotask_capped(&server, 100).await;
+    assert_eq!(
+        (capped.items.len(), capped.truncated, requests),
+        (6, false, 3)
+    );
 }
 
 #[tokio::test]
@@ -395,7 +417,6 @@ async fn connectwise_follows_link_next_and_sends_conditions_on_every_page() {
         CwPaging::new(2)
             .expect("size")
             .items(connectwise_fetch(&transport, &uri)),
-        None,
     )
     .await
     .expect("all pages");
@@ -425,7 +446,6 @@ async fn connectwise_without_link_a_full_page_means_more() {
         CwPaging::new(2)
             .expect("size")
             .items(connectwise_fetch(&transport, &server.uri())),
-        None,
     )
     .await
     .expect("all pages");
@@ -510,22 +530,34 @@ async fn connectwise_server_error_on_page_two_is_yielded_then_the_stream_ends() 
 }
 
 #[tokio::test]
-async fn connectwise_cap_stops_fetching() {
+async fn connectwise_cap_stops_fetching_and_says_what_was_left_behind() {
     let (transport, _clock) = transport(exact_policy(1));
     let server = MockServer::start().await;
     mount_cw(&server, 1, cw_page(1..=2)).await;
     mount_cw(&server, 2, cw_page(3..=4)).await;
-    mount_cw(&server, 3, cw_page(5..=6)).await;
-    let items = try_collect(
-        CwPaging::new(2)
-            .expect("size")
-            .items(connectwise_fetch(&transport, &server.uri())),
-        Some(4),
-    )
-    .await
-    .expect("capped");
-    assert_eq!(ids(&items), [1, 2, 3, 4]);
+    mount_cw(&server, 3, cw_page(5..=5)).await;
+    let capped = |max| {
+        collect_at_most(
+            CwPaging::new(2)
+                .expect("size")
+                .pages(connectwise_fetch(&transport, &server.uri())),
+            max,
+        )
+    };
+    let cut = capped(3).await.expect("capped");
+    assert_eq!((ids(&cut.items), cut.truncated), (vec![1, 2, 3], true));
     assert_eq!(requests_to(&server, CW_PATH).await.len(), 2);
+    // A full page without a Link header may have a next page: page 3 is fetched to find out.
+    let cut = capped(4).await.expect("capped");
+    assert_eq!((ids(&cut.items), cut.truncated), (vec![1, 2, 3, 4], true));
+    assert_eq!(requests_to(&server, CW_PATH).await.len(), 5);
+    // Page 3 is short, so the pager knows it is the last one: everything, not truncated.
+    let all = capped(5).await.expect("capped");
+    assert_eq!(
+        (ids(&all.items), all.truncated),
+        (vec![1, 2, 3, 4, 5], false)
+    );
+    assert_eq!(requests_to(&server, CW_PATH).await.len(), 8);
 }
 
 #[tokio::test]
@@ -566,7 +598,7 @@ async fn connectwise_forward_only_sends_the_header_and_the_page_id_from_link() {
         .await;
 
     let paging = CwPaging::new(2).expect("size").forward_only();
-    let items = try_collect(paging.items(connectwise_fetch(&transport, &uri)), None)
+    let items = try_collect(paging.items(connectwise_fetch(&transport, &uri)))
         .await
         .expect("all pages");
     assert_eq!(ids(&items), [1, 2, 3, 4, 5, 6]);
@@ -628,13 +660,12 @@ async fn mount_bms(server: &MockServer, page: u32, template: ResponseTemplate) {
         .await;
 }
 
-async fn bms_run(server: &MockServer, cap: Option<usize>) -> (Result<Vec<Record>, Error>, usize) {
+async fn bms_run(server: &MockServer) -> (Result<Vec<Record>, Error>, usize) {
     let (transport, _clock) = transport(exact_policy(1));
     let result = try_collect(
         BmsPaging::new(2)
             .expect("size")
             .items(bms_fetch(&transport, &server.uri())),
-        cap,
     )
     .await;
     (result, requests_to(server, BMS_PATH).await.len())
@@ -647,7 +678,7 @@ async fn bms_three_pages_stop_at_total_records() {
     mount_bms(&server, 2, bms_page(3..=4, Some(5))).await;
     mount_bms(&server, 3, bms_page(5..=5, Some(5))).await;
     mount_bms(&server, 4, bms_page(90..=91, Some(5))).await;
-    let (result, requests) = bms_run(&server, None).await;
+    let (result, requests) = bms_run(&server).await;
     assert_eq!(ids(&result.expect("all pages")), [1, 2, 3, 4, 5]);
     assert_eq!(requests, 3);
 }
@@ -658,7 +689,7 @@ async fn bms_last_page_exactly_full_stops_at_total_without_another_request() {
     mount_bms(&server, 1, bms_page(1..=2, Some(4))).await;
     mount_bms(&server, 2, bms_page(3..=4, Some(4))).await;
     mount_bms(&server, 3, bms_page(90..=91, Some(4))).await;
-    let (result, requests) = bms_run(&server, None).await;
+    let (result, requests) = bms_run(&server).await;
     assert_eq!(ids(&result.expect("all pages")), [1, 2, 3, 4]);
     assert_eq!(requests, 2);
 }
@@ -675,7 +706,7 @@ async fn bms_without_total_stops_at_an_empty_page() {
     )
     .await;
     mount_bms(&server, 4, bms_page(90..=91, None)).await;
-    let (result, requests) = bms_run(&server, None).await;
+    let (result, requests) = bms_run(&server).await;
     assert_eq!(ids(&result.expect("all pages")), [1, 2, 3, 4]);
     assert_eq!(requests, 3);
 }
@@ -685,7 +716,7 @@ async fn bms_empty_result_is_one_request() {
     let server = MockServer::start().await;
     mount_bms(&server, 1, bms_page([], Some(0))).await;
     mount_bms(&server, 2, bms_page(90..=91, Some(0))).await;
-    let (result, requests) = bms_run(&server, None).await;
+    let (result, requests) = bms_run(&server).await;
     assert!(result.expect("empty").is_empty());
     assert_eq!(requests, 1);
 }
@@ -716,15 +747,38 @@ async fn bms_server_error_on_page_two_is_yielded_then_the_stream_ends() {
 }
 
 #[tokio::test]
-async fn bms_cap_stops_fetching() {
+async fn bms_cap_stops_fetching_and_total_records_says_what_was_left_behind() {
     let server = MockServer::start().await;
     for page in 1..=5u32 {
         let first = u64::from(page) * 2 - 1;
         mount_bms(&server, page, bms_page(first..=first + 1, Some(10))).await;
     }
-    let (result, requests) = bms_run(&server, Some(5)).await;
-    assert_eq!(ids(&result.expect("capped")), [1, 2, 3, 4, 5]);
-    assert_eq!(requests, 3);
+    let (transport, _clock) = transport(exact_policy(1));
+    let mut sent = 0;
+    for (max, want, truncated, requests) in [
+        (5, 5, true, 3),
+        // The cap ends page 2, and TotalRecords says more remain: no third request.
+        (4, 4, true, 2),
+        (10, 10, false, 5),
+        (20, 10, false, 5),
+    ] {
+        let capped = collect_at_most(
+            BmsPaging::new(2)
+                .expect("size")
+                .pages(bms_fetch(&transport, &server.uri())),
+            max,
+        )
+        .await
+        .expect("capped");
+        let total = requests_to(&server, BMS_PATH).await.len();
+        assert_eq!(
+            (capped.items.len(), capped.truncated, total - sent),
+            (want, truncated, requests),
+            "max {max}"
+        );
+        assert_eq!(ids(&capped.items), (1..=want as u64).collect::<Vec<_>>());
+        sent = total;
+    }
 }
 
 #[tokio::test]
@@ -746,4 +800,169 @@ async fn bms_pages_report_the_total() {
         })
         .collect();
     assert_eq!(summary, [(1, 2, Some(3), false), (2, 1, Some(3), true)]);
+}
+
+/// A BMS list of `total` records (ids from 1) that serves at most `cap` per page whatever `PageSize` asks.
+///
+/// `offset_by_requested_size` picks how the server turns `PageNumber` into an offset when it caps: with the
+/// size it served (`(n - 1) * min(PageSize, cap)`) or with the size asked for (`(n - 1) * PageSize`). Real
+/// servers differ; the pager must be right for both.
+struct CappingBms {
+    cap: u64,
+    total: u64,
+    offset_by_requested_size: bool,
+}
+
+impl wiremock::Respond for CappingBms {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let param = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, value)| value.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let (number, asked) = (param("PageNumber").max(1), param("PageSize"));
+        let served = asked.min(self.cap);
+        let step = if self.offset_by_requested_size {
+            asked
+        } else {
+            served
+        };
+        let first = (number - 1) * step + 1;
+        let last = (first + served - 1).min(self.total);
+        bms_page(first..=last, Some(self.total))
+    }
+}
+
+async fn capping_bms(cap: u64, total: u64, offset_by_requested_size: bool) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(BMS_PATH))
+        .respond_with(CappingBms {
+            cap,
+            total,
+            offset_by_requested_size,
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// (PageNumber, PageSize) of every BMS request, in order.
+async fn bms_requests(server: &MockServer) -> Vec<(u32, u32)> {
+    requests_to(server, BMS_PATH)
+        .await
+        .into_iter()
+        .map(|(_, query, _)| {
+            let url = Url::parse(&format!("http://query.invalid/?{query}")).expect("query");
+            let param = |name: &str| {
+                url.query_pairs()
+                    .find(|(key, _)| key == name)
+                    .and_then(|(_, value)| value.parse().ok())
+                    .expect("paging parameter")
+            };
+            (param("PageNumber"), param("PageSize"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn bms_server_capping_page_size_is_followed_to_total_records() {
+    for offset_by_requested_size in [false, true] {
+        let (transport, _clock) = transport(exact_policy(1));
+        let server = capping_bms(100, 350, offset_by_requested_size).await;
+        let items: Vec<Record> = BmsPaging::new(500)
+            .expect("size")
+            .items(bms_fetch(&transport, &server.uri()))
+            .try_collect()
+            .await
+            .expect("all pages");
+        assert_eq!(
+            ids(&items),
+            (1..=350).collect::<Vec<_>>(),
+            "offset_by_requested_size: {offset_by_requested_size}"
+        );
+        // The first page shows the cap; the rest are asked for in the size the server serves.
+        assert_eq!(
+            bms_requests(&server).await,
+            [(1, 500), (2, 100), (3, 100), (4, 100)]
+        );
+    }
+}
+
+#[tokio::test]
+async fn bms_server_capping_at_an_uneven_size_is_followed() {
+    let (transport, _clock) = transport(exact_policy(1));
+    let server = capping_bms(3, 10, true).await;
+    let items: Vec<Record> = BmsPaging::new(4)
+        .expect("size")
+        .items(bms_fetch(&transport, &server.uri()))
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(ids(&items), (1..=10).collect::<Vec<_>>());
+    assert_eq!(
+        bms_requests(&server).await,
+        [(1, 4), (2, 3), (3, 3), (4, 3)]
+    );
+}
+
+#[tokio::test]
+async fn bms_empty_page_before_total_records_is_a_paging_error() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, Some(6))).await;
+    mount_bms(&server, 2, bms_page([], Some(6))).await;
+    mount_bms(&server, 3, bms_page(5..=6, Some(6))).await;
+    let (transport, _clock) = transport(exact_policy(1));
+    let results: Vec<Result<Record, Error>> = BmsPaging::new(2)
+        .expect("size")
+        .items(bms_fetch(&transport, &server.uri()))
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    let err = results[2].as_ref().expect_err("page 2 is empty");
+    assert!(matches!(err, Error::Paging { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("page 2") && message.contains("2 of 6"),
+        "{message}"
+    );
+    assert_eq!(requests_to(&server, BMS_PATH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn bms_empty_first_page_with_records_promised_is_a_paging_error() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page([], Some(4))).await;
+    let (result, requests) = bms_run(&server).await;
+    assert!(matches!(result, Err(Error::Paging { .. })), "{result:?}");
+    assert_eq!(requests, 1);
+}
+
+#[tokio::test]
+async fn bms_short_page_after_a_full_one_before_total_records_is_a_paging_error() {
+    // The server served the full size on page 1, so a short page 2 is not a cap: the list changed under the
+    // pager, or TotalRecords is wrong. Following on would skip or repeat records.
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, Some(6))).await;
+    mount_bms(&server, 2, bms_page(3..=3, Some(6))).await;
+    mount_bms(&server, 3, bms_page(5..=6, Some(6))).await;
+    let (result, requests) = bms_run(&server).await;
+    let err = result.expect_err("inconsistent paging");
+    assert!(matches!(err, Error::Paging { .. }), "{err:?}");
+    assert!(err.to_string().contains("page 2"), "{err}");
+    assert_eq!(requests, 2);
+}
+
+#[tokio::test]
+async fn bms_without_total_stops_at_a_short_page() {
+    let server = MockServer::start().await;
+    mount_bms(&server, 1, bms_page(1..=2, None)).await;
+    mount_bms(&server, 2, bms_page(3..=3, None)).await;
+    mount_bms(&server, 3, bms_page(90..=91, None)).await;
+    let (result, requests) = bms_run(&server).await;
+    assert_eq!(ids(&result.expect("all pages")), [1, 2, 3]);
+    assert_eq!(requests, 2);
 }

@@ -24,16 +24,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Values are JSON, so there is no escaping concern: `0`, `false` and `""`
-//! are written exactly as given. Checks that the JSON shape alone cannot
-//! express (non-empty groups and lists, `MaxRecords` in 1..=500, finite
-//! numbers, named fields) run in [`QueryBuilder::build`] and when
-//! deserializing, so a [`Query`] value is always valid.
+//! Values are JSON, so quoting is no concern: `0`, `false` and `""` are
+//! written exactly as given. One thing is: Autotask evaluates `contains`,
+//! `beginsWith` and `endsWith` with SQL Server's `LIKE`, where `%` matches
+//! any run, `_` any one character and `[…]` a character class. So that
+//! `contains("50%")` looks for "50%" and not for "50" followed by anything,
+//! the string values of those three operators are sent with `%`, `_` and `[`
+//! written as `[%]`, `[_]` and `[[]`, SQL Server's own escapes, and read back
+//! the same way (a bare one in a body being read is
+//! [`FilterError::UnescapedLikeWildcard`]). The filter values themselves stay
+//! the caller's literal text. This follows SQL Server's documented `LIKE`
+//! rules and has not been verified against a live Autotask zone (one that
+//! escaped the value itself would then look for the brackets literally).
+//!
+//! Checks that the JSON shape alone cannot express (at least one filter,
+//! non-empty groups and lists, `MaxRecords` in 1..=500, finite numbers,
+//! named fields) run in [`QueryBuilder::build`] and when deserializing, so a
+//! [`Query`] value is always valid. Autotask requires a filter: a query for
+//! every record says so with [`Query::all`].
 
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-use serde::ser::{SerializeMap, SerializeSeq};
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 /// Largest `MaxRecords` Autotask accepts (one page).
@@ -101,6 +114,30 @@ pub enum FilterError {
         op: &'static str,
         /// The JSON type found.
         found: &'static str,
+    },
+    /// A query without any filter. Autotask requires one; asking for every
+    /// record has to be explicit.
+    #[error(
+        "an Autotask query needs at least one filter; to ask for every record, use Query::all() \
+         (or QueryBuilder::all_records())"
+    )]
+    NoFilter,
+    /// A `contains`, `beginsWith` or `endsWith` value read from JSON holds a
+    /// bare `%`, `_` or `[`, which SQL Server's `LIKE` reads as a wildcard or
+    /// a character class. The filter holds literal text there (serialized
+    /// with these characters escaped as `[%]`, `[_]`, `[[]`), so such a body
+    /// has no filter value.
+    #[error(
+        "`{op}` on field {field:?}: unescaped {ch:?}, which SQL Server LIKE reads as a wildcard; \
+         write [{ch}] to match the character itself"
+    )]
+    UnescapedLikeWildcard {
+        /// The operator.
+        op: &'static str,
+        /// The field.
+        field: String,
+        /// The character: `%`, `_` or `[`.
+        ch: char,
     },
 }
 
@@ -256,6 +293,22 @@ impl CompareOp {
         CompareOp::EndsWith,
         CompareOp::Contains,
     ];
+
+    /// Whether Autotask evaluates the operator with SQL Server's `LIKE`
+    /// (`beginsWith`, `endsWith`, `contains`), so that its string value is
+    /// sent with `%`, `_` and `[` escaped.
+    ///
+    /// ```
+    /// use psa_clients::autotask::filter::CompareOp;
+    /// assert!(CompareOp::Contains.is_like());
+    /// assert!(!CompareOp::Eq.is_like());
+    /// ```
+    pub fn is_like(self) -> bool {
+        matches!(
+            self,
+            CompareOp::BeginsWith | CompareOp::EndsWith | CompareOp::Contains
+        )
+    }
 
     /// The operator's JSON name.
     pub fn as_str(self) -> &'static str {
@@ -479,6 +532,9 @@ impl Serialize for Filter {
                     m.serialize_entry("udf", &true)?;
                 }
                 match &f.test {
+                    Test::Compare(op, FilterValue::String(text)) if op.is_like() => {
+                        m.serialize_entry("value", &like_escape(text))?
+                    }
                     Test::Compare(_, v) => m.serialize_entry("value", v)?,
                     Test::In(list) | Test::NotIn(list) => m.serialize_entry("value", list)?,
                     Test::Exist | Test::NotExist => {}
@@ -487,6 +543,50 @@ impl Serialize for Filter {
             }
         }
     }
+}
+
+/// `text` as SQL Server's `LIKE` matches it literally: `%`, `_` and `[`
+/// become the one-character classes `[%]`, `[_]` and `[[]` (`]` alone is
+/// literal there).
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '[') {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reads text written by [`like_escape`] back.
+///
+/// # Errors
+/// The first `%`, `_` or `[` that is not part of a `[%]`, `[_]` or `[[]`
+/// escape.
+fn like_unescape(text: &str) -> Result<String, char> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => {
+                let mut escape = chars.clone();
+                match (escape.next(), escape.next()) {
+                    (Some(inner @ ('%' | '_' | '[')), Some(']')) => {
+                        out.push(inner);
+                        chars = escape;
+                    }
+                    _ => return Err('['),
+                }
+            }
+            '%' | '_' => return Err(c),
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Starts a test on a standard field.
@@ -573,15 +673,27 @@ impl FieldRef {
     pub fn lte(self, v: impl Into<FilterValue>) -> Filter {
         self.compare(CompareOp::Lte, v)
     }
-    /// `beginsWith`
+    /// `beginsWith`; a string value is matched literally (its `%`, `_` and
+    /// `[` are escaped for SQL Server `LIKE`, see the [module](self) notes).
     pub fn begins_with(self, v: impl Into<FilterValue>) -> Filter {
         self.compare(CompareOp::BeginsWith, v)
     }
-    /// `endsWith`
+    /// `endsWith`; a string value is matched literally, as for
+    /// [`begins_with`](Self::begins_with).
     pub fn ends_with(self, v: impl Into<FilterValue>) -> Filter {
         self.compare(CompareOp::EndsWith, v)
     }
-    /// `contains`
+    /// `contains`; a string value is matched literally, as for
+    /// [`begins_with`](Self::begins_with).
+    ///
+    /// ```
+    /// use psa_clients::autotask::filter::field;
+    ///
+    /// assert_eq!(
+    ///     serde_json::to_string(&field("companyName").contains("50%")).unwrap(),
+    ///     r#"{"op":"contains","field":"companyName","value":"50[%]"}"#
+    /// );
+    /// ```
     pub fn contains(self, v: impl Into<FilterValue>) -> Filter {
         self.compare(CompareOp::Contains, v)
     }
@@ -603,16 +715,19 @@ impl FieldRef {
     }
 }
 
-/// A validated query body; build it with [`Query::builder`].
+/// A validated query body; build it with [`Query::builder`], or take
+/// [`Query::all`] for every record.
 ///
-/// An empty filter list is written as `[{"op":"gte","field":"id","value":0}]`,
-/// the "match everything" filter Autotask documents, because the API
-/// requires at least one filter.
+/// Autotask requires at least one filter, so a query without one is
+/// [`FilterError::NoFilter`] rather than a silent "everything": every record
+/// is asked for explicitly, and sent as the all-records filter
+/// `{"op":"gte","field":"id","value":0}`.
 ///
 /// ```
-/// use psa_clients::autotask::filter::Query;
+/// use psa_clients::autotask::filter::{FilterError, Query};
 ///
-/// let q = Query::builder().build()?;
+/// assert_eq!(Query::builder().build(), Err(FilterError::NoFilter));
+/// let q = Query::all();
 /// assert_eq!(serde_json::to_string(&q)?, r#"{"filter":[{"op":"gte","field":"id","value":0}]}"#);
 /// assert_eq!(serde_json::to_string(&q.count())?, r#"{"filter":[{"op":"gte","field":"id","value":0}]}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -626,12 +741,35 @@ pub struct Query {
 }
 
 impl Query {
-    /// Starts an empty query.
+    /// Starts an empty query. At least one filter must be added (or
+    /// [`QueryBuilder::all_records`] asked for) before [`QueryBuilder::build`].
     pub fn builder() -> QueryBuilder {
         QueryBuilder::default()
     }
 
-    /// The filters (all must hold). Empty means "everything".
+    /// Every record: the filter `{"op":"gte","field":"id","value":0}`, the
+    /// "all records" filter of Autotask's query documentation (ids start at
+    /// 0), without `IncludeFields` or `MaxRecords`. With those, use
+    /// [`QueryBuilder::all_records`].
+    ///
+    /// ```
+    /// use psa_clients::autotask::filter::Query;
+    ///
+    /// assert_eq!(
+    ///     serde_json::to_string(&Query::all())?,
+    ///     r#"{"filter":[{"op":"gte","field":"id","value":0}]}"#
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn all() -> Query {
+        Query {
+            filter: vec![all_records_filter()],
+            include_fields: Vec::new(),
+            max_records: None,
+        }
+    }
+
+    /// The filters (all must hold); never empty.
     pub fn filters(&self) -> &[Filter] {
         &self.filter
     }
@@ -654,24 +792,10 @@ impl Query {
     }
 }
 
-/// Writes the filter list, substituting the match-all filter when empty.
-struct FilterList<'a>(&'a [Filter]);
-
-impl Serialize for FilterList<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.is_empty() {
-            let mut seq = s.serialize_seq(Some(1))?;
-            seq.serialize_element(&field("id").gte(0))?;
-            return seq.end();
-        }
-        self.0.serialize(s)
-    }
-}
-
 impl Serialize for Query {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("filter", &FilterList(&self.filter))?;
+        m.serialize_entry("filter", &self.filter)?;
         if !self.include_fields.is_empty() {
             m.serialize_entry("IncludeFields", &self.include_fields)?;
         }
@@ -702,7 +826,7 @@ pub struct CountQuery<'a> {
 impl Serialize for CountQuery<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(1))?;
-        m.serialize_entry("filter", &FilterList(self.filter))?;
+        m.serialize_entry("filter", self.filter)?;
         m.end()
     }
 }
@@ -727,11 +851,31 @@ pub struct QueryBuilder {
     max_records: Option<u64>,
 }
 
+/// Autotask's "every record" filter: `id gte 0`.
+fn all_records_filter() -> Filter {
+    field("id").gte(0)
+}
+
 impl QueryBuilder {
     /// Adds a top-level filter (top-level filters are combined with AND).
     pub fn filter(mut self, f: Filter) -> Self {
         self.filter.push(f);
         self
+    }
+
+    /// Asks for every record: adds the filter of [`Query::all`]
+    /// (`{"op":"gte","field":"id","value":0}`), so that `IncludeFields` and
+    /// `MaxRecords` can be set too.
+    ///
+    /// ```
+    /// use psa_clients::autotask::filter::Query;
+    ///
+    /// let q = Query::builder().all_records().include_fields(["id"]).build()?;
+    /// assert_eq!(q.filters(), Query::all().filters());
+    /// # Ok::<(), psa_clients::autotask::filter::FilterError>(())
+    /// ```
+    pub fn all_records(self) -> Self {
+        self.filter(all_records_filter())
     }
 
     /// Adds `IncludeFields` entries.
@@ -748,6 +892,13 @@ impl QueryBuilder {
     }
 
     /// Validates and returns the query.
+    ///
+    /// # Errors
+    /// The first problem found: [`FilterError::MaxRecordsOutOfRange`], an
+    /// invalid filter ([`FilterError::EmptyGroup`], …),
+    /// [`FilterError::EmptyFieldName`], or [`FilterError::NoFilter`] when no
+    /// filter was added (use [`Query::all`] or [`QueryBuilder::all_records`]
+    /// for every record).
     pub fn build(self) -> Result<Query, FilterError> {
         let max_records = match self.max_records {
             None => None,
@@ -759,6 +910,9 @@ impl QueryBuilder {
         self.filter.iter().try_for_each(Filter::validate)?;
         if self.include_fields.iter().any(String::is_empty) {
             return Err(FilterError::EmptyFieldName);
+        }
+        if self.filter.is_empty() {
+            return Err(FilterError::NoFilter);
         }
         Ok(Query {
             filter: self.filter,
@@ -888,7 +1042,19 @@ impl TryFrom<RawFilter> for Filter {
                     .find(|c| c.as_str() == name)
                     .ok_or_else(|| FilterError::UnknownOperator { op: raw.op.clone() })?;
                 let value = raw.value.ok_or(shape(test_op, "needs a `value`"))?;
-                Test::Compare(op, FilterValue::from_json(test_op, value)?)
+                let value = match FilterValue::from_json(test_op, value)? {
+                    FilterValue::String(text) if op.is_like() => {
+                        FilterValue::String(like_unescape(&text).map_err(|ch| {
+                            FilterError::UnescapedLikeWildcard {
+                                op: test_op,
+                                field: field.clone(),
+                                ch,
+                            }
+                        })?)
+                    }
+                    other => other,
+                };
+                Test::Compare(op, value)
             }
         };
         Ok(Filter::Field(FieldFilter {
@@ -997,16 +1163,114 @@ mod tests {
     }
 
     #[test]
-    fn documented_match_all_filter() {
-        let q = Query::builder().build().unwrap();
+    fn documented_match_all_filter_is_asked_for_explicitly() {
+        let q = Query::all();
         assert_eq!(
             body(&q),
+            json!({"filter":[{"op":"gte","field":"id","value":0}]})
+        );
+        assert_eq!(
+            serde_json::to_value(q.count()).unwrap(),
             json!({"filter":[{"op":"gte","field":"id","value":0}]})
         );
         // The capitalised spelling seen in the wild reads the same.
         let read: Query =
             serde_json::from_str(r#"{"Filter":[{"Field":"id","Op":"gte","Value":0}]}"#).unwrap();
-        assert_eq!(body(&read), body(&q));
+        assert_eq!(read, q);
+        // With other settings, through the builder.
+        let paged = Query::builder()
+            .all_records()
+            .include_fields(["id"])
+            .max_records(10)
+            .build()
+            .unwrap();
+        assert_eq!(
+            body(&paged),
+            json!({"filter":[{"op":"gte","field":"id","value":0}],"IncludeFields":["id"],"MaxRecords":10})
+        );
+    }
+
+    #[test]
+    fn a_query_without_a_filter_is_an_error_that_points_to_query_all() {
+        let err = Query::builder().build().unwrap_err();
+        assert_eq!(err, FilterError::NoFilter);
+        assert!(err.to_string().contains("Query::all()"), "{err}");
+        assert_eq!(
+            Query::builder()
+                .include_fields(["id"])
+                .max_records(5)
+                .build(),
+            Err(FilterError::NoFilter)
+        );
+        for text in [r#"{"filter":[]}"#, "{}", r#"{"IncludeFields":["id"]}"#] {
+            let err = serde_json::from_str::<Query>(text).unwrap_err().to_string();
+            assert!(err.contains("Query::all()"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn like_operators_escape_sql_server_like_specials() {
+        let cases = [
+            (field("companyName").contains("50%"), "50[%]"),
+            (field("companyName").begins_with("SRV_01"), "SRV[_]01"),
+            (field("companyName").ends_with("[x]"), "[[]x]"),
+            (udf("Code").contains("%_["), "[%][_][[]"),
+        ];
+        for (filter, wire) in cases {
+            let json = serde_json::to_value(&filter).unwrap();
+            assert_eq!(json["value"], wire);
+            let q = Query::builder().filter(filter.clone()).build().unwrap();
+            let read: Query = serde_json::from_value(body(&q)).unwrap();
+            assert_eq!(read.filters(), [filter]);
+        }
+        // Operators that are not LIKE, and values that are not strings, are sent as they are.
+        assert_eq!(
+            serde_json::to_value(field("a").eq("50%_[")).unwrap()["value"],
+            "50%_["
+        );
+        assert_eq!(
+            serde_json::to_value(field("a").is_in(["5%"])).unwrap()["value"],
+            json!(["5%"])
+        );
+        assert_eq!(
+            serde_json::to_value(field("a").contains(5)).unwrap()["value"],
+            5
+        );
+    }
+
+    #[test]
+    fn a_bare_like_wildcard_in_a_body_is_refused_naming_the_character() {
+        for (text, op, ch) in [
+            (
+                r#"{"filter":[{"op":"contains","field":"name","value":"50%"}]}"#,
+                "contains",
+                '%',
+            ),
+            (
+                r#"{"filter":[{"op":"beginsWith","field":"name","value":"a_"}]}"#,
+                "beginsWith",
+                '_',
+            ),
+            (
+                r#"{"filter":[{"op":"endsWith","field":"name","value":"[a-c]"}]}"#,
+                "endsWith",
+                '[',
+            ),
+        ] {
+            let read = serde_json::from_str::<Query>(text);
+            let err = read.unwrap_err().to_string();
+            let want = FilterError::UnescapedLikeWildcard {
+                op,
+                field: "name".into(),
+                ch,
+            };
+            assert!(err.contains(&want.to_string()), "{text}: {err}");
+            assert!(err.contains(&format!("[{ch}]")), "{err}");
+        }
+        let ok: Query =
+            serde_json::from_str(r#"{"filter":[{"op":"eq","field":"name","value":"50%"}]}"#)
+                .unwrap();
+        assert_eq!(ok.filters(), [field("name").eq("50%")]);
     }
 
     #[test]
@@ -1096,7 +1360,11 @@ mod tests {
                 })
             );
         }
-        assert!(Query::builder().max_records(1).build().is_ok());
+        assert!(Query::builder()
+            .all_records()
+            .max_records(1)
+            .build()
+            .is_ok());
         assert_eq!(
             Query::builder().include_fields([""]).build(),
             Err(FilterError::EmptyFieldName)

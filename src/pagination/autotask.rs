@@ -281,8 +281,8 @@ impl AutotaskQuery {
     /// #     -> Result<(), psa_clients::Error> {
     /// use psa_clients::pagination::{try_collect, autotask::AutotaskQuery};
     /// let query = AutotaskQuery::post("https://at.example/V1.0/Companies/query", "{}".into())?;
-    /// let first_1000: Vec<serde_json::Value> = try_collect(query.items(fetch), Some(1000)).await?;
-    /// # let _ = first_1000;
+    /// let all: Vec<serde_json::Value> = try_collect(query.items(fetch)).await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```

@@ -19,6 +19,8 @@
 //!
 //! let client = reqwest::Client::new();
 //! let tickets = CwPaging::new(1000)?.items(|page| {
+//!     // A fixed text; conditions holding user input are built with
+//!     // `psa_clients::connectwise::conditions` (`field("board/id").eq(id)`), which quotes and validates.
 //!     let request = client
 //!         .get("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/service/tickets")
 //!         .query(&[("conditions", "board/id=1 and closedFlag=false")]);
@@ -274,8 +276,10 @@ impl CwPaging {
     /// # async fn run(fetch: impl FnMut(psa_clients::pagination::connectwise::CwPage)
     /// #     -> std::future::Ready<Result<(Vec<u32>, reqwest::header::HeaderMap), psa_clients::Error>>)
     /// #     -> Result<(), psa_clients::Error> {
-    /// use psa_clients::pagination::{try_collect, connectwise::CwPaging};
-    /// let first_50 = try_collect(CwPaging::new(25)?.items(fetch), Some(50)).await?;
+    /// use futures_util::{StreamExt, TryStreamExt};
+    /// use psa_clients::pagination::connectwise::CwPaging;
+    /// // `take` when the first 50 are all that is wanted (use `collect_at_most` to learn whether more exist).
+    /// let first_50: Vec<u32> = CwPaging::new(25)?.items(fetch).take(50).try_collect().await?;
     /// # let _ = first_50;
     /// # Ok(())
     /// # }

@@ -19,18 +19,24 @@
 //! page yields that error and then ends: a failure is never turned into a
 //! silently shorter result.
 //!
+//! Collecting a whole result is [`try_collect`] (or `TryStreamExt::try_collect`). A limit is explicit:
+//! [`collect_at_most`] returns a [`Capped`] that says whether records were left behind, and `.take(n)` on a
+//! record stream is there for when that does not matter. Nothing here shortens a result without saying so.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), psa_clients::Error> {
 //! use psa_clients::pagination::{self, bms::BmsPaging};
 //!
-//! let records = BmsPaging::new(100)?.items(|page_number, page_size| async move {
+//! let pages = BmsPaging::new(100)?.pages(|page_number, page_size| async move {
 //!     // Send the request for this page here and return its records and
 //!     // the envelope's `TotalRecords`.
 //!     let _ = (page_number, page_size);
 //!     Ok::<_, psa_clients::Error>((Vec::<u32>::new(), Some(0)))
 //! });
-//! let first_thousand = pagination::try_collect(records, Some(1000)).await?;
-//! # let _ = first_thousand;
+//! let first = pagination::collect_at_most(pages, 1000).await?;
+//! if first.truncated {
+//!     println!("showing the first {} records; there are more", first.items.len());
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -155,11 +161,10 @@ where
     })
 }
 
-/// Collects a stream of records, stopping early once `cap` records are in.
+/// Collects every record of a record stream, fetching every page.
 ///
-/// With a cap the stream is not polled again once the cap is reached, so
-/// no further page is requested: `Some(500)` over 100-record pages sends
-/// exactly five requests. `None` collects everything.
+/// For a limit, use [`collect_at_most`] (which says whether records were left behind) or `.take(n)` on the
+/// stream (which does not).
 ///
 /// # Errors
 /// The first error the stream yields; the records before it are dropped.
@@ -169,23 +174,127 @@ where
 /// use futures_util::stream;
 /// use psa_clients::pagination::try_collect;
 ///
-/// let records = stream::iter((1..=10).map(Ok::<_, psa_clients::Error>));
-/// assert_eq!(try_collect(records, Some(3)).await.unwrap(), [1, 2, 3]);
+/// let records = stream::iter((1..=3).map(Ok::<_, psa_clients::Error>));
+/// assert_eq!(try_collect(records).await.unwrap(), [1, 2, 3]);
 /// # });
 /// ```
-pub async fn try_collect<T, S>(stream: S, cap: Option<usize>) -> Result<Vec<T>, Error>
+pub async fn try_collect<T, S>(stream: S) -> Result<Vec<T>, Error>
 where
     S: Stream<Item = Result<T, Error>>,
 {
     let mut stream = pin!(stream);
     let mut out = Vec::new();
-    while cap.is_none_or(|cap| out.len() < cap) {
-        match stream.next().await {
-            Some(item) => out.push(item?),
-            None => break,
-        }
+    while let Some(item) = stream.next().await {
+        out.push(item?);
     }
     Ok(out)
+}
+
+/// What [`collect_at_most`] gathered: at most the records asked for, and whether any were left behind.
+///
+/// ```
+/// use psa_clients::pagination::Capped;
+///
+/// fn report(capped: &Capped<u32>) -> String {
+///     if capped.truncated {
+///         format!("first {} records (more exist)", capped.items.len())
+///     } else {
+///         format!("all {} records", capped.items.len())
+///     }
+/// }
+/// # let _ = report;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "records may have been left behind: check `truncated`"]
+pub struct Capped<T> {
+    /// The records, in stream order; never more than the cap.
+    pub items: Vec<T>,
+    /// True when the source had more records than the cap: the result is not the whole list.
+    pub truncated: bool,
+}
+
+impl<T> Capped<T> {
+    /// Whether records were left behind (the same as the `truncated` field).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use futures_util::stream;
+    /// use psa_clients::pagination::{collect_at_most, Page};
+    ///
+    /// let pages = stream::iter(vec![Ok::<_, psa_clients::Error>(Page::new(vec![1, 2, 3], 1))]);
+    /// assert!(collect_at_most(pages, 2).await.unwrap().is_truncated());
+    /// # });
+    /// ```
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+/// Collects at most `max` records from a page stream, and says whether more remained.
+///
+/// Pages are fetched only until `max` records are in, plus what it takes to know whether the result is
+/// complete. That is known without another request when the cap falls inside a page, when the page that
+/// fills it is the last one ([`Page::is_last`]), or when its total (Kaseya BMS `TotalRecords`) is larger than
+/// the records received. Otherwise (a ConnectWise or Autotask page that ends exactly at the cap and has a
+/// next page) the next page is fetched to find out, and its records are not returned. `max = 0` fetches the
+/// first page, to tell an empty list from a non-empty one.
+///
+/// # Errors
+/// The first error the stream yields, including on the page fetched only to find out whether more remain.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use futures_util::stream;
+/// use psa_clients::pagination::{collect_at_most, Page};
+///
+/// let pages = || stream::iter(vec![
+///     Ok::<_, psa_clients::Error>(Page::new(vec![1, 2], 1)),
+///     Ok(Page::new(vec![3], 2)),
+/// ]);
+/// let first_two = collect_at_most(pages(), 2).await.unwrap();
+/// assert_eq!((first_two.items, first_two.truncated), (vec![1, 2], true));
+/// let all = collect_at_most(pages(), 10).await.unwrap();
+/// assert_eq!((all.items, all.truncated), (vec![1, 2, 3], false));
+/// # });
+/// ```
+pub async fn collect_at_most<T, S>(pages: S, max: usize) -> Result<Capped<T>, Error>
+where
+    S: Stream<Item = Result<Page<T>, Error>>,
+{
+    let mut pages = pin!(pages);
+    let mut items = Vec::new();
+    let mut seen = 0u64;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        seen = seen.saturating_add(page.items.len() as u64);
+        // `items` never holds more than `max`.
+        let room = max - items.len();
+        if page.items.len() > room {
+            items.extend(page.items.into_iter().take(room));
+            return Ok(Capped {
+                items,
+                truncated: true,
+            });
+        }
+        items.extend(page.items);
+        if items.len() == max {
+            if page.is_last {
+                break;
+            }
+            if page.total.is_some_and(|total| seen < total) {
+                return Ok(Capped {
+                    items,
+                    truncated: true,
+                });
+            }
+            // Only the next page can tell; a record on it means the result was cut.
+        }
+    }
+    Ok(Capped {
+        items,
+        truncated: false,
+    })
 }
 
 /// Counts the records of a record stream, fetching every page.
@@ -256,6 +365,7 @@ pub struct PageCount {
 }
 
 /// What a pager does after receiving a page: stop, or fetch `C` next.
+#[derive(Debug)]
 enum Next<C> {
     Fetch(C),
     Stop,
@@ -330,21 +440,82 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn cap_stops_polling_and_errors_are_returned() {
-        let polled = Cell::new(0);
-        let records = stream::iter(1..=10).map(|n| {
-            polled.set(polled.get() + 1);
-            Ok::<_, Error>(n)
-        });
-        assert_eq!(
-            try_collect(records, Some(4)).await.ok(),
-            Some(vec![1, 2, 3, 4])
-        );
-        assert_eq!(polled.get(), 4);
-        let none = try_collect(stream::iter(vec![Ok::<i32, Error>(1)]), Some(0)).await;
-        assert_eq!(none.ok(), Some(vec![]));
+    async fn try_collect_takes_everything_and_returns_errors() {
+        let records = stream::iter((1..=10).map(Ok::<_, Error>));
+        assert_eq!(try_collect(records).await.ok(), Some((1..=10).collect()));
         let failing = stream::iter(vec![Ok(1), Err(failed())]);
-        assert!(try_collect(failing, None).await.is_err());
+        assert!(try_collect(failing).await.is_err());
+    }
+
+    fn page(items: Vec<i32>, number: u32, total: Option<u64>, is_last: bool) -> Page<i32> {
+        Page {
+            items,
+            total,
+            number,
+            is_last,
+        }
+    }
+
+    /// Collects at most `max` from `pages`, returning the result and how many pages were polled.
+    async fn capped(pages: Vec<Page<i32>>, max: usize) -> (Capped<i32>, usize) {
+        let polled = Cell::new(0);
+        let stream = stream::iter(pages).map(|page| {
+            polled.set(polled.get() + 1);
+            Ok::<_, Error>(page)
+        });
+        let result = collect_at_most(stream, max).await;
+        (result.expect("no errors"), polled.get())
+    }
+
+    #[tokio::test]
+    async fn collect_at_most_says_whether_records_were_left_behind() {
+        let open = || {
+            vec![
+                page(vec![1, 2], 1, None, false),
+                page(vec![3, 4], 2, None, false),
+                page(vec![5], 3, None, true),
+            ]
+        };
+        // Inside a page: cut, and no further page is polled.
+        let (c, polled) = capped(open(), 3).await;
+        assert_eq!((c.items, c.truncated, polled), (vec![1, 2, 3], true, 2));
+        // At the end of a page with more to come: the next page tells.
+        let (c, polled) = capped(open(), 2).await;
+        assert_eq!((c.items, c.truncated, polled), (vec![1, 2], true, 2));
+        // At the end of the last page, and with room to spare: complete.
+        let (c, polled) = capped(open(), 5).await;
+        assert_eq!((c.items.len(), c.truncated, polled), (5, false, 3));
+        let (c, polled) = capped(open(), 50).await;
+        assert_eq!((c.items.len(), c.truncated, polled), (5, false, 3));
+        // A total larger than what arrived answers without polling on.
+        let totalled = vec![
+            page(vec![1, 2], 1, Some(5), false),
+            page(vec![3, 4], 2, Some(5), false),
+        ];
+        let (c, polled) = capped(totalled, 2).await;
+        assert_eq!((c.items, c.truncated, polled), (vec![1, 2], true, 1));
+        // Empty pages in between do not count as records.
+        let gaps = vec![
+            page(vec![1], 1, None, false),
+            page(vec![], 2, None, false),
+            page(vec![], 3, None, true),
+        ];
+        let (c, polled) = capped(gaps, 1).await;
+        assert_eq!((c.items, c.truncated, polled), (vec![1], false, 3));
+        // A cap of zero still tells an empty list from a non-empty one.
+        let (c, _) = capped(open(), 0).await;
+        assert_eq!((c.items, c.truncated), (vec![], true));
+        let (c, _) = capped(vec![page(vec![], 1, Some(0), true)], 0).await;
+        assert_eq!((c.items, c.truncated), (vec![], false));
+    }
+
+    #[tokio::test]
+    async fn collect_at_most_returns_the_error_of_the_page_that_would_tell() {
+        let pages = stream::iter(vec![Ok(Page::new(vec![1, 2], 1)), Err(failed())]);
+        assert!(matches!(
+            collect_at_most(pages, 2).await,
+            Err(Error::Paging { .. })
+        ));
     }
 
     #[tokio::test]

@@ -132,7 +132,7 @@ impl Comparison {
 /// let text = c.render().unwrap();
 /// assert_eq!(
 ///     text,
-///     r#"board/name = "Help Desk" AND closedFlag = false OR priority/id in (1, 2)"#
+///     r#"(board/name = "Help Desk" AND closedFlag = false) OR priority/id in (1, 2)"#
 /// );
 /// assert_eq!(parse(&text).unwrap(), c.normalize());
 /// ```

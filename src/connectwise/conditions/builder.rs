@@ -74,12 +74,21 @@ impl Field {
         self.compare(Operator::Ne, Value::Null)
     }
 
-    /// `field contains "text"`; `text` is matched literally.
+    /// `field contains "text"`; `text` is matched literally: SQL Server
+    /// `LIKE`'s `%`, `_` and `[` are escaped when rendering (see the
+    /// [`render`](super::render) module notes).
+    ///
+    /// ```
+    /// use psa_clients::connectwise::conditions::field;
+    ///
+    /// assert_eq!(field("summary").contains("50%").render().unwrap(), r#"summary contains "50[%]""#);
+    /// ```
     pub fn contains(self, text: impl Into<String>) -> Condition {
         self.compare(Operator::Contains, Value::String(text.into()))
     }
 
-    /// `field not contains "text"`
+    /// `field not contains "text"`, with `text` matched literally as for
+    /// [`Field::contains`].
     pub fn not_contains(self, text: impl Into<String>) -> Condition {
         self.compare(Operator::NotContains, Value::String(text.into()))
     }

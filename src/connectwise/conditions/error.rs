@@ -41,10 +41,11 @@ pub enum ConditionError {
         offset: usize,
     },
     /// A literal part of a `like` pattern contains a character that the
-    /// server treats as a wildcard and that cannot be escaped.
+    /// server treats as a wildcard and that cannot be escaped: `*`,
+    /// ConnectWise's own wildcard, for which it documents no escape.
     #[error("literal part of a like pattern contains wildcard {ch:?} at byte {offset}")]
     LiteralWildcard {
-        /// The wildcard character (`*` or `%`).
+        /// The wildcard character (`*`).
         ch: char,
         /// Byte offset inside the literal part.
         offset: usize,
@@ -211,6 +212,14 @@ pub enum ParseErrorKind {
     /// A `like` pattern string that is not a valid pattern.
     #[error("invalid like pattern")]
     InvalidPattern,
+    /// A `contains` / `not contains` value or a `like` pattern holds a bare `%`, `_` or `[`, which SQL
+    /// Server's `LIKE` reads as a wildcard or a character class. A condition tree holds literal text there,
+    /// so such text has no tree; the renderer writes these characters as `[%]`, `[_]` and `[[]`.
+    #[error("unescaped {ch:?} in a contains or like value, which SQL Server LIKE reads as a wildcard; write [{ch}] to match the character itself")]
+    UnescapedLikeWildcard {
+        /// The character: `%`, `_` or `[`.
+        ch: char,
+    },
     /// Parentheses nested deeper than the parser allows.
     #[error("nesting too deep")]
     TooDeep,

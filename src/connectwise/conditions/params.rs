@@ -347,104 +347,6 @@ impl Fields {
     }
 }
 
-/// All condition-related query parameters of one list request, rendered to
-/// `(name, value)` pairs for the HTTP layer.
-///
-/// ```
-/// use psa_clients::connectwise::conditions::{custom_field, field, Fields, OrderBy, QueryParams};
-///
-/// let params = QueryParams::new()
-///     .conditions(field("closedFlag").eq(false))
-///     .custom_field_conditions(custom_field("Tier").eq("Gold"))
-///     .order_by(OrderBy::desc("id"))
-///     .fields(Fields::new(["id", "summary"]));
-/// assert_eq!(
-///     params.to_pairs().unwrap(),
-///     vec![
-///         ("conditions", "closedFlag = false".to_string()),
-///         ("customFieldConditions", r#"caption = "Tier" AND value = "Gold""#.to_string()),
-///         ("orderBy", "id desc".to_string()),
-///         ("fields", "id,summary".to_string()),
-///     ]
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct QueryParams {
-    conditions: Option<Condition>,
-    child_conditions: Option<ChildConditions>,
-    custom_field_conditions: Option<CustomFieldCondition>,
-    order_by: Option<OrderBy>,
-    fields: Option<Fields>,
-    escaping: StringEscaping,
-}
-
-impl QueryParams {
-    /// The `conditions` parameter name.
-    pub const CONDITIONS: &'static str = "conditions";
-
-    /// No parameters, strict escaping.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `conditions`.
-    pub fn conditions(mut self, c: Condition) -> Self {
-        self.conditions = Some(c);
-        self
-    }
-
-    /// Sets `childConditions`.
-    pub fn child_conditions(mut self, c: ChildConditions) -> Self {
-        self.child_conditions = Some(c);
-        self
-    }
-
-    /// Sets `customFieldConditions`.
-    pub fn custom_field_conditions(mut self, c: CustomFieldCondition) -> Self {
-        self.custom_field_conditions = Some(c);
-        self
-    }
-
-    /// Sets `orderBy`.
-    pub fn order_by(mut self, o: OrderBy) -> Self {
-        self.order_by = Some(o);
-        self
-    }
-
-    /// Sets `fields`.
-    pub fn fields(mut self, f: Fields) -> Self {
-        self.fields = Some(f);
-        self
-    }
-
-    /// Chooses the string escaping for all condition parameters.
-    pub fn escaping(mut self, escaping: StringEscaping) -> Self {
-        self.escaping = escaping;
-        self
-    }
-
-    /// Renders every parameter that is set, in a fixed order.
-    pub fn to_pairs(&self) -> Result<Vec<(&'static str, String)>, ConditionError> {
-        let mut out = Vec::new();
-        if let Some(c) = &self.conditions {
-            out.push((Self::CONDITIONS, c.render_with(self.escaping)?));
-        }
-        if let Some(c) = &self.child_conditions {
-            out.push((ChildConditions::PARAM, c.render_with(self.escaping)?));
-        }
-        if let Some(c) = &self.custom_field_conditions {
-            out.push((CustomFieldCondition::PARAM, c.render_with(self.escaping)?));
-        }
-        if let Some(o) = &self.order_by {
-            out.push((OrderBy::PARAM, o.render()?));
-        }
-        if let Some(f) = &self.fields {
-            out.push((Fields::PARAM, f.render()?));
-        }
-        Ok(out)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{field, parse};
@@ -501,17 +403,5 @@ mod tests {
                 .unwrap(),
             "a asc, b/c asc"
         );
-    }
-
-    #[test]
-    fn query_params_propagate_errors_and_escaping() {
-        let p = QueryParams::new().conditions(field("s").eq("a\"b"));
-        assert!(p.to_pairs().is_err());
-        let p = p.escaping(StringEscaping::Backslash);
-        assert_eq!(
-            p.to_pairs().unwrap(),
-            vec![("conditions", r#"s = "a\"b""#.to_string())]
-        );
-        assert_eq!(QueryParams::new().to_pairs().unwrap(), vec![]);
     }
 }

@@ -22,7 +22,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use super::ast::{Comparison, Condition, Operator};
 use super::error::{ParseError, ParseErrorKind};
 use super::field::validate_field_path;
-use super::value::{is_decimal_text, Decimal, LikePattern, Value};
+use super::value::{is_decimal_text, read_like_literal, read_like_pattern, Decimal, Value};
 
 /// Deepest nesting of parentheses / `NOT` accepted, so hostile input cannot
 /// exhaust the stack.
@@ -32,6 +32,11 @@ const MAX_DEPTH: usize = 64;
 ///
 /// The result is in [`normalized`](Condition::normalize) form, so for any
 /// condition `c` that renders, `parse(&c.render()?) == c.normalize()`.
+///
+/// Text that mixes `AND` and `OR` without parentheses (`a = 1 OR b = 2 AND
+/// c = 3`) is read with `AND` binding tighter, as in SQL. ConnectWise does
+/// not document its precedence, which is why the renderer never writes such
+/// text: it parenthesises every group inside a group of the other kind.
 ///
 /// ```
 /// use psa_clients::connectwise::conditions::{field, parse};
@@ -203,6 +208,7 @@ impl<'a> Parser<'a> {
         let value = match op {
             Operator::In | Operator::NotIn => self.list()?,
             Operator::Like | Operator::NotLike => self.pattern()?,
+            Operator::Contains | Operator::NotContains => self.contained()?,
             _ => self.scalar()?,
         };
         Ok(Comparison {
@@ -272,12 +278,26 @@ impl<'a> Parser<'a> {
             return Err(self.unexpected("a quoted like pattern"));
         }
         let text = self.string()?;
-        // `%` is a wildcard in some ConnectWise examples; a literal `%`
-        // could not be rendered back, so it is not accepted here either.
-        if text.contains('%') {
-            return Err(ParseError::new(start, ParseErrorKind::InvalidPattern));
+        // `*` is the wildcard; SQL Server's `%`, `_` and `[` must come
+        // escaped (`[%]`, …), as the renderer writes them: bare, they would
+        // be wildcards a pattern cannot hold.
+        read_like_pattern(&text)
+            .map(Value::Pattern)
+            .map_err(|ch| ParseError::new(start, ParseErrorKind::UnescapedLikeWildcard { ch }))
+    }
+
+    /// The value of `contains` / `not contains`: a scalar whose string form
+    /// is literal text under SQL Server `LIKE`, read back from the escapes
+    /// the renderer writes.
+    fn contained(&mut self) -> Result<Value, ParseError> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.scalar()? {
+            Value::String(text) => read_like_literal(&text)
+                .map(Value::String)
+                .map_err(|ch| ParseError::new(start, ParseErrorKind::UnescapedLikeWildcard { ch })),
+            other => Ok(other),
         }
-        Ok(Value::Pattern(LikePattern::wildcard(&text)))
     }
 
     fn scalar(&mut self) -> Result<Value, ParseError> {
@@ -410,7 +430,7 @@ fn group(mut members: Vec<Condition>, is_and: bool) -> Condition {
 
 #[cfg(test)]
 mod tests {
-    use super::super::field;
+    use super::super::{field, LikePattern};
     use super::*;
     use chrono::TimeZone;
 
@@ -561,7 +581,11 @@ mod tests {
                     expected: "a quoted like pattern",
                 },
             ),
-            ("a like \"5%\"", 7, ParseErrorKind::InvalidPattern),
+            (
+                "a like \"5%\"",
+                7,
+                ParseErrorKind::UnescapedLikeWildcard { ch: '%' },
+            ),
             (
                 "(a = 1",
                 6,
@@ -580,6 +604,37 @@ mod tests {
         for (text, offset, kind) in cases {
             assert_eq!(parse(text), Err(ParseError::new(offset, kind)), "{text:?}");
         }
+    }
+
+    #[test]
+    fn like_escapes_are_read_and_bare_like_wildcards_refused() {
+        assert_eq!(
+            parse(r#"a contains "50[%] [_][[]]""#).unwrap(),
+            field("a").contains("50% _[]")
+        );
+        assert_eq!(
+            parse(r#"a like "[%]*[_]""#).unwrap(),
+            field("a").like(LikePattern::new().literal("%").any().literal("_"))
+        );
+        for (text, ch) in [
+            (r#"a contains "50%""#, '%'),
+            (r#"a not contains "a_b""#, '_'),
+            (r#"a contains "[x]""#, '['),
+            (r#"a contains "[%""#, '['),
+            (r#"a like "5%""#, '%'),
+            (r#"a like "*a_*""#, '_'),
+            (r#"a like "[a-c]*""#, '['),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(
+                err.kind,
+                ParseErrorKind::UnescapedLikeWildcard { ch },
+                "{text}"
+            );
+            assert!(err.to_string().contains(&format!("[{ch}]")), "{err}");
+        }
+        // Outside LIKE the characters mean themselves.
+        assert_eq!(parse(r#"a = "50%_[""#).unwrap(), field("a").eq("50%_["));
     }
 
     #[test]

@@ -18,6 +18,20 @@
 //! server reads `\"` and `\\` as escapes; it writes those and still refuses
 //! NUL. Under either setting a value can never end its string early, so a
 //! rendered `field = value` is always exactly one comparison.
+//!
+//! # `contains` and `like`
+//!
+//! ConnectWise evaluates `contains`, `not contains`, `like` and `not like`
+//! with SQL Server's `LIKE`, where `%` matches any run, `_` any one
+//! character and `[…]` a character class. So that `contains("50%")` looks
+//! for "50%" and not for "50" followed by anything, `%`, `_` and `[` in a
+//! `contains` value and in the literal parts of a
+//! [`LikePattern`](super::LikePattern) are written as `[%]`, `[_]` and
+//! `[[]`, SQL Server's own escapes (a one-character class matches that
+//! character). Other operators (`=`, `in`, …) are not `LIKE` and write
+//! values as they are. The escaping follows SQL Server's documented rules;
+//! it has not been verified against a live ConnectWise tenant (a server that
+//! escaped the value itself would then look for the brackets literally).
 
 use std::fmt::Write as _;
 
@@ -26,7 +40,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::ast::{Comparison, Condition, Operator};
 use super::error::ConditionError;
 use super::field::validate_field_path;
-use super::value::Value;
+use super::value::{is_like_special, push_like_literal, Value};
 
 /// How string values are written between double quotes.
 ///
@@ -53,9 +67,12 @@ pub enum StringEscaping {
 impl Condition {
     /// Renders with [`StringEscaping::Strict`].
     ///
-    /// Parentheses are added only where needed: `AND` binds tighter than
-    /// `OR`, so an `OR` group inside an `AND` is parenthesised and nothing
-    /// else is, except that `NOT` always takes a parenthesised group.
+    /// Grouping never rests on operator precedence, which ConnectWise does
+    /// not document: a group inside a group of the other kind is always
+    /// parenthesised (`(a AND b) OR c`, `(a OR b) AND c`), and `NOT` always
+    /// takes a parenthesised group. Groups of the same kind are merged
+    /// (`a AND b AND c`), which changes nothing. [`parse`](super::parse)
+    /// reads the text back into the same (normalised) tree.
     ///
     /// ```
     /// use psa_clients::connectwise::conditions::{field, Condition};
@@ -65,6 +82,11 @@ impl Condition {
     ///     !field("c").eq(3),
     /// ]);
     /// assert_eq!(c.render().unwrap(), "(a = 1 OR b = 2) AND NOT (c = 3)");
+    /// let d = Condition::any([
+    ///     field("a").eq(1).and(field("b").eq(2)),
+    ///     field("c").eq(3).and(field("d").eq(4)),
+    /// ]);
+    /// assert_eq!(d.render().unwrap(), "(a = 1 AND b = 2) OR (c = 3 AND d = 4)");
     /// ```
     pub fn render(&self) -> Result<String, ConditionError> {
         self.render_with(StringEscaping::Strict)
@@ -107,23 +129,48 @@ fn write_condition(
             if members.is_empty() {
                 return Err(ConditionError::EmptyGroup { kind: "AND" });
             }
-            write_members(out, members, " AND ", escaping, Context::InAnd)
+            write_group(
+                out,
+                members,
+                " AND ",
+                escaping,
+                ctx == Context::InOr,
+                Context::InAnd,
+            )
         }
         Condition::Or(members) => {
             if members.is_empty() {
                 return Err(ConditionError::EmptyGroup { kind: "OR" });
             }
-            let parens = ctx == Context::InAnd;
-            if parens {
-                out.push('(');
-            }
-            write_members(out, members, " OR ", escaping, Context::InOr)?;
-            if parens {
-                out.push(')');
-            }
-            Ok(())
+            write_group(
+                out,
+                members,
+                " OR ",
+                escaping,
+                ctx == Context::InAnd,
+                Context::InOr,
+            )
         }
     }
+}
+
+/// Writes a group's members, in parentheses when `parens` (the group sits in a group of the other kind).
+fn write_group(
+    out: &mut String,
+    members: &[Condition],
+    sep: &str,
+    escaping: StringEscaping,
+    parens: bool,
+    ctx: Context,
+) -> Result<(), ConditionError> {
+    if parens {
+        out.push('(');
+    }
+    write_members(out, members, sep, escaping, ctx)?;
+    if parens {
+        out.push(')');
+    }
+    Ok(())
 }
 
 fn write_members(
@@ -153,7 +200,13 @@ pub(crate) fn write_comparison(
     out.push(' ');
     out.push_str(cmp.op.as_str());
     out.push(' ');
-    write_value(out, &cmp.value, escaping)
+    match (cmp.op, &cmp.value) {
+        // ConnectWise evaluates `contains` with SQL Server's LIKE: the value is literal text.
+        (Operator::Contains | Operator::NotContains, Value::String(s)) => {
+            write_quoted(out, s, escaping, Like::Literal)
+        }
+        _ => write_value(out, &cmp.value, escaping),
+    }
 }
 
 fn check_value_fits(op: Operator, value: &Value) -> Result<(), ConditionError> {
@@ -195,8 +248,9 @@ pub(crate) fn write_value(
             let _ = write!(out, "{i}");
         }
         Value::Decimal(d) => out.push_str(d.as_str()),
-        Value::String(s) => write_quoted(out, s, escaping)?,
-        Value::Pattern(p) => write_quoted(out, &p.to_pattern_text()?, escaping)?,
+        Value::String(s) => write_quoted(out, s, escaping, Like::No)?,
+        // The pattern text already has its literal parts escaped for LIKE.
+        Value::Pattern(p) => write_quoted(out, &p.to_pattern_text()?, escaping, Like::No)?,
         Value::DateTime(dt) => write_datetime(out, dt)?,
         Value::List(items) => {
             out.push('(');
@@ -235,11 +289,23 @@ fn write_datetime(out: &mut String, dt: &DateTime<Utc>) -> Result<(), ConditionE
 /// ```
 pub fn quote_string(s: &str, escaping: StringEscaping) -> Result<String, ConditionError> {
     let mut out = String::with_capacity(s.len() + 2);
-    write_quoted(&mut out, s, escaping)?;
+    write_quoted(&mut out, s, escaping, Like::No)?;
     Ok(out)
 }
 
-fn write_quoted(out: &mut String, s: &str, escaping: StringEscaping) -> Result<(), ConditionError> {
+/// Whether a quoted value is matched with SQL Server's `LIKE` as literal text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Like {
+    No,
+    Literal,
+}
+
+fn write_quoted(
+    out: &mut String,
+    s: &str,
+    escaping: StringEscaping,
+    like: Like,
+) -> Result<(), ConditionError> {
     out.push('"');
     for (offset, ch) in s.char_indices() {
         match (ch, escaping) {
@@ -250,6 +316,10 @@ fn write_quoted(out: &mut String, s: &str, escaping: StringEscaping) -> Result<(
             ('"' | '\\', StringEscaping::Backslash) => {
                 out.push('\\');
                 out.push(ch);
+            }
+            _ if like == Like::Literal && is_like_special(ch) => {
+                let mut buf = [0u8; 4];
+                push_like_literal(out, ch.encode_utf8(&mut buf));
             }
             _ => out.push(ch),
         }
@@ -315,27 +385,96 @@ mod tests {
     }
 
     #[test]
-    fn parenthesises_only_by_precedence() {
+    fn a_group_inside_a_group_of_the_other_kind_is_always_parenthesised() {
+        use super::super::parse;
         let (a, b, c, d) = (
             field("a").eq(1),
             field("b").eq(2),
             field("c").eq(3),
             field("d").eq(4),
         );
-        let or_in_and = Condition::all([a.clone().or(b.clone()), c.clone().or(d.clone())]);
+        let cases = [
+            (
+                Condition::all([a.clone().or(b.clone()), c.clone().or(d.clone())]),
+                "(a = 1 OR b = 2) AND (c = 3 OR d = 4)",
+            ),
+            (
+                Condition::any([a.clone().and(b.clone()), c.clone().and(d.clone())]),
+                "(a = 1 AND b = 2) OR (c = 3 AND d = 4)",
+            ),
+            (
+                a.clone().and(b.clone()).or(c.clone()),
+                "(a = 1 AND b = 2) OR c = 3",
+            ),
+            (
+                a.clone().or(b.clone().and(c.clone().or(d.clone()))),
+                "a = 1 OR (b = 2 AND (c = 3 OR d = 4))",
+            ),
+            (!(a.clone().or(b.clone())), "NOT (a = 1 OR b = 2)"),
+            (!(a.clone().and(b.clone())), "NOT (a = 1 AND b = 2)"),
+            (
+                Condition::any([!(a.clone().and(b.clone())), c.clone()]),
+                "NOT (a = 1 AND b = 2) OR c = 3",
+            ),
+            (
+                Condition::any([Condition::any([a.clone(), b.clone()]), c.clone()]),
+                "a = 1 OR b = 2 OR c = 3",
+            ),
+            (
+                Condition::all([Condition::all([a.clone(), b.clone()]), c.clone()]),
+                "a = 1 AND b = 2 AND c = 3",
+            ),
+        ];
+        for (condition, want) in cases {
+            let text = condition.render().unwrap();
+            assert_eq!(text, want);
+            // The parser reads what the renderer writes back into the same tree.
+            assert_eq!(parse(&text).unwrap(), condition.normalize(), "{text}");
+        }
+    }
+
+    #[test]
+    fn contains_and_like_values_escape_sql_server_like_specials() {
+        use super::super::{custom_field, parse};
+        let cases: Vec<(Condition, &str)> = vec![
+            (field("a").contains("50%"), r#"a contains "50[%]""#),
+            (
+                field("a").contains("snake_case"),
+                r#"a contains "snake[_]case""#,
+            ),
+            (field("a").contains("[x] y]"), r#"a contains "[[]x] y]""#),
+            (
+                field("a").not_contains("%_["),
+                r#"a not contains "[%][_][[]""#,
+            ),
+            (field("a").starts_with("100%"), r#"a like "100[%]*""#),
+            (
+                field("a").like(LikePattern::wildcard("*a_b*")),
+                r#"a like "*a[_]b*""#,
+            ),
+            (
+                custom_field("Rate").contains("5%").condition().clone(),
+                r#"caption = "Rate" AND value contains "5[%]""#,
+            ),
+            // `=` and `in` are not LIKE: their values are written as they are.
+            (field("a").eq("50%_["), r#"a = "50%_[""#),
+            (field("a").is_in(["5%"]), r#"a in ("5%")"#),
+        ];
+        for (condition, want) in cases {
+            let text = condition.render().unwrap();
+            assert_eq!(text, want);
+            assert_eq!(parse(&text).unwrap(), condition.normalize(), "{text}");
+        }
+        // `*` cannot be escaped, so a literal one is still refused rather than widening the match.
         assert_eq!(
-            or_in_and.render().unwrap(),
-            "(a = 1 OR b = 2) AND (c = 3 OR d = 4)"
+            field("a").starts_with("a*").render(),
+            Err(ConditionError::LiteralWildcard { ch: '*', offset: 1 })
         );
-        let and_in_or = Condition::any([a.clone().and(b.clone()), c.clone().and(d)]);
+        // Offsets of refused characters refer to the caller's value, not to the escaped text.
         assert_eq!(
-            and_in_or.render().unwrap(),
-            "a = 1 AND b = 2 OR c = 3 AND d = 4"
+            field("a").contains("%%\"").render(),
+            Err(ConditionError::UnrepresentableChar { ch: '"', offset: 2 })
         );
-        let not_or = !(a.clone().or(b.clone()));
-        assert_eq!(not_or.render().unwrap(), "NOT (a = 1 OR b = 2)");
-        let nested_same = Condition::any([Condition::any([a, b]), c]);
-        assert_eq!(nested_same.render().unwrap(), "a = 1 OR b = 2 OR c = 3");
     }
 
     #[test]

@@ -202,12 +202,16 @@ pub enum PatternPart {
 /// A pattern for `like` / `not like`, in which only the parts the caller
 /// marked as wildcards are wildcards.
 ///
-/// ConnectWise's `like` uses `*` as its wildcard, and some of its own
-/// examples also use `%`; neither can be escaped. A literal part that
-/// contains `*` or `%` is therefore refused when rendering
+/// ConnectWise's `like` uses `*` as its wildcard, and it documents no way
+/// to escape it: a literal part that contains `*` is refused when rendering
 /// ([`ConditionError::LiteralWildcard`]) instead of silently widening the
-/// match. The pattern is kept normalised: adjacent literals are merged,
-/// empty literals dropped, and runs of wildcards collapsed.
+/// match. The server evaluates the pattern with SQL Server's `LIKE` (its own
+/// examples also use `%` as a wildcard), where `%`, `_` and `[` are special
+/// too: in literal parts those are written as `[%]`, `[_]` and `[[]`, which
+/// SQL Server reads as the characters themselves. (That escaping follows SQL
+/// Server's documented rules; it has not been checked against a live
+/// ConnectWise tenant.) The pattern is kept normalised: adjacent literals
+/// are merged, empty literals dropped, and runs of wildcards collapsed.
 ///
 /// ```
 /// use psa_clients::connectwise::conditions::{field, LikePattern};
@@ -220,6 +224,11 @@ pub enum PatternPart {
 /// );
 /// // …and an error when it was meant literally:
 /// assert!(field("email").like(LikePattern::contains("a*b")).render().is_err());
+/// // SQL Server's own specials in literal parts are escaped:
+/// assert_eq!(
+///     field("name").like(LikePattern::starts_with("SRV_01")).render().unwrap(),
+///     r#"name like "SRV[_]01*""#
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct LikePattern {
@@ -286,25 +295,88 @@ impl LikePattern {
         &self.parts
     }
 
-    /// The pattern text with `*` for wildcards, after checking that no
-    /// literal part contains a wildcard character.
+    /// The pattern text with `*` for wildcards and the literal parts
+    /// escaped for SQL Server `LIKE` (see [`push_like_literal`]), after
+    /// checking that no literal part contains `*`.
     pub(crate) fn to_pattern_text(&self) -> Result<String, ConditionError> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 PatternPart::AnyRun => out.push('*'),
                 PatternPart::Literal(text) => {
-                    if let Some((offset, ch)) =
-                        text.char_indices().find(|&(_, c)| c == '*' || c == '%')
-                    {
-                        return Err(ConditionError::LiteralWildcard { ch, offset });
+                    if let Some(offset) = text.find('*') {
+                        return Err(ConditionError::LiteralWildcard { ch: '*', offset });
                     }
-                    out.push_str(text);
+                    push_like_literal(&mut out, text);
                 }
             }
         }
         Ok(out)
     }
+}
+
+/// Whether SQL Server's `LIKE` gives `c` a meaning of its own: `%` (any
+/// run), `_` (any one character) and `[` (a character class).
+pub(crate) fn is_like_special(c: char) -> bool {
+    matches!(c, '%' | '_' | '[')
+}
+
+/// Appends `text` so that SQL Server's `LIKE` matches it literally: `%`,
+/// `_` and `[` become the one-character classes `[%]`, `[_]` and `[[]`.
+/// (`]` alone is literal there and is left as it is.)
+pub(crate) fn push_like_literal(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if is_like_special(c) {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Reads a `like` pattern written by [`LikePattern::to_pattern_text`]
+/// back: `*` is the wildcard, `[%]`, `[_]` and `[[]` are the characters.
+///
+/// # Errors
+/// The first `%`, `_` or `[` that is not part of one of those escapes: it
+/// would be a wildcard (or a character class) that a pattern cannot hold.
+pub(crate) fn read_like_pattern(text: &str) -> Result<LikePattern, char> {
+    let mut pattern = LikePattern::new();
+    for (i, piece) in text.split('*').enumerate() {
+        if i > 0 {
+            pattern = pattern.any();
+        }
+        pattern = pattern.literal(read_like_literal(piece)?);
+    }
+    Ok(pattern)
+}
+
+/// Reads literal text written by [`push_like_literal`] back.
+///
+/// # Errors
+/// As [`read_like_pattern`].
+pub(crate) fn read_like_literal(text: &str) -> Result<String, char> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => {
+                let mut escape = chars.clone();
+                match (escape.next(), escape.next()) {
+                    (Some(inner), Some(']')) if is_like_special(inner) => {
+                        out.push(inner);
+                        chars = escape;
+                    }
+                    _ => return Err('['),
+                }
+            }
+            '%' | '_' => return Err(c),
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -333,10 +405,16 @@ mod tests {
     }
 
     #[test]
-    fn literal_wildcards_are_refused() {
+    fn literal_wildcards_are_refused_or_escaped() {
         assert_eq!(
-            LikePattern::starts_with("50%").to_pattern_text(),
-            Err(ConditionError::LiteralWildcard { ch: '%', offset: 2 })
+            LikePattern::starts_with("a*").to_pattern_text(),
+            Err(ConditionError::LiteralWildcard { ch: '*', offset: 1 })
+        );
+        assert_eq!(
+            LikePattern::starts_with("50%_[")
+                .to_pattern_text()
+                .as_deref(),
+            Ok("50[%][_][[]*")
         );
         assert_eq!(
             LikePattern::wildcard("a*b").to_pattern_text().as_deref(),
