@@ -147,12 +147,21 @@ async fn connectwise_query_language_setters_take_typed_values_or_explicit_raw_te
         .expect_err("invalid field path");
     assert!(matches!(&error, Error::InvalidRequest { .. }), "{error:?}");
     let text = error.to_string();
-    assert!(text.contains("`conditions` could not be rendered"), "{text}");
+    assert!(
+        text.contains("`conditions` could not be rendered"),
+        "{text}"
+    );
     let requests = requests_to(&server, TICKETS).await;
     assert_eq!(requests.len(), 1, "the invalid call sent nothing");
     let query: Vec<(String, String)> = requests[0].url.query_pairs().into_owned().collect();
-    assert!(query.contains(&("conditions".into(), "id=1".into())), "{query:?}");
-    assert!(query.contains(&("orderBy".into(), "id desc".into())), "{query:?}");
+    assert!(
+        query.contains(&("conditions".into(), "id=1".into())),
+        "{query:?}"
+    );
+    assert!(
+        query.contains(&("orderBy".into(), "id desc".into())),
+        "{query:?}"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +180,7 @@ async fn connectwise_generated_call_errors_are_typed_with_the_vendor_operation_i
         .await;
 
     let forbidden = cw.service().get_service_tickets_by_id().id(5).send().await;
-    match forbidden.map_err(Error::from) {
+    match forbidden {
         Err(Error::Forbidden {
             operation_id,
             status,
@@ -186,13 +195,10 @@ async fn connectwise_generated_call_errors_are_typed_with_the_vendor_operation_i
     }
     let malformed = cw.service().get_service_tickets_by_id().id(6).send().await;
     assert!(
-        matches!(malformed.map_err(Error::from), Err(Error::MalformedBody { ref snippet, .. }) if snippet.contains("not a number")),
+        matches!(malformed, Err(Error::MalformedBody { ref snippet, .. }) if snippet.contains("not a number")),
     );
     let missing = cw.service().get_service_tickets_by_id().send().await;
-    assert!(matches!(
-        missing.map_err(Error::from),
-        Err(Error::InvalidRequest { .. })
-    ));
+    assert!(matches!(missing, Err(Error::InvalidRequest { .. })));
 }
 
 #[tokio::test]
@@ -293,7 +299,7 @@ async fn bms_success_false_through_a_generated_call_is_a_vendor_error() {
         .mount(&server)
         .await;
 
-    let result = bms.get_tickets().send().await.map_err(Error::from);
+    let result = bms.get_tickets().send().await;
     match result {
         Err(error @ Error::Vendor { .. }) => {
             assert!(error.to_string().contains("Tenant suspended"), "{error}")
