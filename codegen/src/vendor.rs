@@ -73,6 +73,12 @@ pub struct Corrections {
     /// Header parameters that carry credentials; the auth layer sends them, so generated signatures drop them.
     #[serde(default)]
     pub credential_headers: Vec<String>,
+    /// Paths of operations the auth layer performs (login, token refresh): not generated.
+    #[serde(default)]
+    pub auth_paths: Vec<String>,
+    /// Secret-bearing model properties, `Schema.property` in the document's spelling: typed as `Secret`.
+    #[serde(default)]
+    pub secret_properties: Vec<String>,
     /// Query parameter name → run-time type its values take (`x-rust-type`), for parameters that are a query
     /// language rather than free text.
     #[serde(default)]

@@ -18,7 +18,7 @@ fn coverage_line(file: &str) -> String {
 fn bms_is_fully_generated() {
     assert_eq!(
         coverage_line("kaseya-bms.json"),
-        "coverage kaseya-bms.json operations=435 generated=435 typed_responses=377/377 skipped=0"
+        "coverage kaseya-bms.json operations=433 generated=433 typed_responses=375/375 skipped=0"
     );
 }
 
@@ -60,7 +60,7 @@ fn post_passes_match_every_operation_of_the_real_documents() {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
     // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`, read-only POSTs)
     for (file, operations, uploads, imports, retry_safe) in [
-        ("kaseya-bms.json", 435, 2, 1, 19),
+        ("kaseya-bms.json", 433, 2, 1, 19),
         ("autotask.json", 2070, 0, 1, 312),
         ("connectwise-psa.json", 2814, 0, 12, 0),
     ] {
@@ -133,4 +133,52 @@ fn connectwise_query_language_parameters_are_typed_everywhere() {
         assert_eq!(source.matches(&setter).count(), 1568, "{ty} setters");
     }
     assert!(!source.contains("conditions:Result<Option<::std::string::String>"));
+}
+
+/// Every secret-bearing property listed in the correction data exists in the pinned documents and is generated
+/// as `Secret`, and BMS's login and refresh are not generated (the auth layer performs them).
+#[test]
+fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    // (document, listed secret properties, generated secret fields)
+    for (file, secrets, fields) in [
+        ("kaseya-bms.json", 9, 9),
+        ("autotask.json", 3, 3),
+        ("connectwise-psa.json", 29, 29),
+    ] {
+        let (prepared, rendered) = ws
+            .render_file(file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let pass = prepared
+            .report
+            .passes
+            .iter()
+            .find(|p| p.name == "secret-properties")
+            .expect("pass ran");
+        assert_eq!(
+            pass.changes,
+            vec![format!("{secrets} secret properties redacted in Debug")],
+            "{file}"
+        );
+        let source: String = rendered
+            .files
+            .iter()
+            .flat_map(|f| f.source.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // `pub password: Option<Secret>`, or `pub password: Secret` where a request-only schema requires it.
+        assert_eq!(
+            source
+                .matches("::psa_clients_runtime::secret::Secret")
+                .count(),
+            fields,
+            "{file}: generated secret fields"
+        );
+        if file == "kaseya-bms.json" {
+            for path in ["/v2/security/authenticate", "/v2/security/refreshtoken"] {
+                assert!(!prepared.spec.paths.paths.contains_key(path), "{path}");
+            }
+            assert!(!source.contains("pubfnauthenticate("), "no generated login");
+        }
+    }
 }

@@ -11,11 +11,13 @@ pub mod hooks;
 pub mod paging;
 pub mod query;
 pub mod respond;
+pub mod secret;
 mod timestamp;
 
 pub use error::Error;
 pub use fields::FieldPath;
 pub use hooks::{Answer, Executor, Hooks, Operation};
+pub use secret::Secret;
 
 pub use timestamp::{Timestamp, TimestampError};
 

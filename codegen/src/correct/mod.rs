@@ -5,6 +5,7 @@
 //! Passes work on the JSON value (after Swagger 2.0 conversion) because several of the defects — invalid
 //! identifiers, duplicate ids, broken path templates — are things a typed OpenAPI model cannot even hold.
 
+mod auth_operations;
 mod casing;
 pub mod content_types;
 mod credential_headers;
@@ -18,6 +19,7 @@ mod property_collisions;
 mod query_param_types;
 mod retry_safe;
 mod schema_names;
+mod secret_properties;
 pub(crate) mod walk;
 
 use serde_json::Value;
@@ -90,6 +92,10 @@ pub const PASSES: &[(&str, &str)] = &[
          snake_case name collides with the generated client's own methods (`Post` → `post`).",
     ),
     (
+        "auth-operations",
+        "BMS declares its login and token refresh as ordinary operations; the auth layer performs them.",
+    ),
+    (
         "credential-headers",
         "Credentials are declared as per-operation header parameters (Autotask's four, ConnectWise `clientId`); \
          the auth layer sends them.",
@@ -122,6 +128,11 @@ pub const PASSES: &[(&str, &str)] = &[
         "property-collisions",
         "A schema lists one wire property twice under different casing (ConnectWise `LdapConfigurationTestLink`: \
          `server` and an empty `Server` marker).",
+    ),
+    (
+        "secret-properties",
+        "Passwords, private keys, tokens and webhook secrets are declared as plain strings; models hold them as \
+         `Secret` (redacted `Debug`).",
     ),
     (
         "free-form-values",
@@ -165,6 +176,10 @@ pub fn correct(
     run("path-templates", path_templates::apply(doc)?);
     run("operation-ids", operation_ids::apply(doc)?);
     run(
+        "auth-operations",
+        auth_operations::apply(doc, &corrections.auth_paths),
+    );
+    run(
         "credential-headers",
         credential_headers::apply(doc, &corrections.credential_headers),
     );
@@ -185,6 +200,10 @@ pub fn correct(
     run(
         "property-collisions",
         property_collisions::apply(doc, &corrections.property_renames)?,
+    );
+    run(
+        "secret-properties",
+        secret_properties::apply(doc, &corrections.secret_properties),
     );
     run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);
