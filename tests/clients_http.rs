@@ -119,6 +119,34 @@ async fn connectwise_list_streams_every_page_with_conditions_and_credentials() {
     }
 }
 
+/// `total()` of a ConnectWise list asks its `…/count` sibling with the same conditions.
+#[tokio::test]
+async fn connectwise_list_total_uses_the_count_operation_with_the_same_filters() {
+    let server = MockServer::start().await;
+    let cw = connectwise_client(&server).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{TICKETS}/count")))
+        .and(query_param("conditions", "closedFlag = false"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 4213})))
+        .mount(&server)
+        .await;
+    let total = cw
+        .service()
+        .get_service_tickets()
+        .conditions(connectwise::conditions::field("closedFlag").eq(false))
+        .total()
+        .await
+        .expect("count");
+    assert_eq!(total, Some(4213));
+    assert_eq!(
+        requests_to(&server, &format!("{TICKETS}/count"))
+            .await
+            .len(),
+        1
+    );
+    assert!(requests_to(&server, TICKETS).await.is_empty());
+}
+
 /// The query-language setters take typed values; hand-written text is explicit, and a condition that cannot be
 /// rendered fails the call before anything is sent, naming the parameter and the reason.
 #[tokio::test]

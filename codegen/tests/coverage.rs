@@ -133,7 +133,16 @@ fn connectwise_query_language_parameters_are_typed_everywhere() {
         assert_eq!(source.matches(&setter).count(), 1568, "{ty} setters");
     }
     assert!(!source.contains("conditions:Result<Option<::std::string::String>"));
+    // `ListStreams::total()` of a list asks its `…/count` sibling.
+    assert_eq!(
+        source.matches("fncount_total(").count(),
+        CONNECTWISE_COUNTED_LISTS,
+        "lists with a count sibling"
+    );
 }
+
+/// ConnectWise list operations (of 614 paged) with a `…/count` sibling taking the same filters.
+const CONNECTWISE_COUNTED_LISTS: usize = 451;
 
 /// Every secret-bearing property listed in the correction data exists in the pinned documents and is generated
 /// as `Secret`, and BMS's login and refresh are not generated (the auth layer performs them).

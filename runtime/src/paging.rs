@@ -24,6 +24,9 @@ pub struct PageInfo {
 pub type PageFuture<'a, T> =
     Pin<Box<dyn Future<Output = Result<(Vec<T>, PageInfo), Error>> + Send + 'a>>;
 
+/// A boxed future of a list's total number of records.
+pub type TotalFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<u64>, Error>> + Send + 'a>>;
+
 /// How a numbered list operation names its paging parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageStyle {
@@ -44,6 +47,11 @@ pub trait NumberedPages<'a>: Clone + Send + 'a {
     fn with_page(self, page: u32, page_size: u32) -> Self;
     /// Sends the call and splits the answer into records and page information.
     fn fetch_page(self) -> PageFuture<'a, Self::Item>;
+
+    /// The total through the list's `…/count` sibling with the same filters (ConnectWise), when it has one.
+    fn count_total(self) -> Option<TotalFuture<'a>> {
+        None
+    }
 }
 
 /// An Autotask entity model with a query endpoint.

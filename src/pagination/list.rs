@@ -112,20 +112,24 @@ pub trait ListStreams<'a>: NumberedPages<'a> {
         collect_at_most(self.stream_pages(page_size), max_items)
     }
 
-    /// The vendor's total (BMS `TotalRecords`, from a one-record page); `None` where the list does not report
-    /// one (ConnectWise: call the operation's `…_count()` sibling instead).
+    /// The number of records the list holds with its filters: ConnectWise asks the operation's `…/count`
+    /// sibling with the same `conditions`, `childConditions` and `customFieldConditions`; BMS reads
+    /// `TotalRecords` from a one-record page. `None` where the vendor reports no total (a ConnectWise list
+    /// without a count operation).
     ///
     /// # Errors
-    /// The page request's error.
+    /// The count or page request's error.
     fn total(self) -> impl std::future::Future<Output = Result<Option<u64>, Error>> + Send + 'a
     where
         Self: Sized,
     {
-        let call = self.with_page(1, 1);
         async move {
             match Self::STYLE {
-                PageStyle::ConnectWise => Ok(None),
-                PageStyle::Bms => Ok(call.fetch_page().await?.1.total),
+                PageStyle::ConnectWise => match self.count_total() {
+                    Some(count) => count.await,
+                    None => Ok(None),
+                },
+                PageStyle::Bms => Ok(self.with_page(1, 1).fetch_page().await?.1.total),
             }
         }
     }

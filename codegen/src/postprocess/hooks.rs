@@ -284,6 +284,21 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
                 )
             }
         };
+        let count_total = match vendor {
+            Vendor::Connectwise => count_sibling(builder, s).map(|(count, filters)| {
+                quote! {
+                    fn count_total(self) -> ::std::option::Option<::psa_clients_runtime::paging::TotalFuture<'a>> {
+                        let mut count = #count::new(self.client);
+                        #(count.#filters = self.#filters;)*
+                        ::std::option::Option::Some(::std::boxed::Box::pin(async move {
+                            let counted = count.send().await?.into_inner();
+                            Ok(counted.count.and_then(|n| u64::try_from(n).ok()))
+                        }))
+                    }
+                }
+            }),
+            _ => None,
+        };
         out.push(parse_quote! {
             impl<'a> ::psa_clients_runtime::paging::NumberedPages<'a> for #name<'a> {
                 type Item = #item_ty;
@@ -300,10 +315,56 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
                         Ok((items, ::psa_clients_runtime::paging::PageInfo { headers, total }))
                     })
                 }
+                #count_total
             }
         });
     }
     out
+}
+
+/// ConnectWise lists have a `…/count` sibling (`GetServiceTickets` → `GetServiceTicketsCount`) answering
+/// `types::Count` and taking the same filters: its builder name and the filter fields both share with the same
+/// type (not paging, ordering or field selection).
+fn count_sibling(builder: &[Item], list: &ItemStruct) -> Option<(syn::Ident, Vec<syn::Ident>)> {
+    let wanted = format!("{}Count", list.ident);
+    let count = builder.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == wanted => Some(s),
+        _ => None,
+    })?;
+    let answers_count = send_response_type(builder, &count.ident)
+        .is_some_and(|ty| quote!(#ty).to_string().replace(' ', "") == "types::Count");
+    if !answers_count {
+        return None;
+    }
+    let not_filters = [
+        "client",
+        "page",
+        "page_size",
+        "page_id",
+        "order_by",
+        "fields",
+    ];
+    let type_of = |s: &ItemStruct, name: &syn::Ident| {
+        s.fields
+            .iter()
+            .find(|f| f.ident.as_ref() == Some(name))
+            .map(|f| {
+                let ty = &f.ty;
+                quote!(#ty).to_string()
+            })
+    };
+    let filters = named_fields(list)
+        .filter(|name| !not_filters.contains(&name.to_string().as_str()))
+        .filter(|name| {
+            type_of(count, name).is_some() && type_of(count, name) == type_of(list, name)
+        })
+        .cloned()
+        .collect();
+    Some((count.ident.clone(), filters))
+}
+
+fn named_fields(s: &ItemStruct) -> impl Iterator<Item = &syn::Ident> {
+    s.fields.iter().filter_map(|f| f.ident.as_ref())
 }
 
 /// Converts a `u32` page value to a body field's type.
@@ -598,6 +659,44 @@ mod tests {
     }
 
     #[test]
+    fn connectwise_lists_count_through_their_count_sibling_with_the_same_filters() {
+        let list: ItemStruct = parse_quote! {
+            pub struct GetServiceTickets<'a> {
+                client: &'a super::Client, conditions: Result<Option<C>, String>, order_by: Result<Option<O>, String>,
+                page: Result<Option<i32>, String>, custom_field_conditions: Result<Option<F>, String>
+            }
+        };
+        let builder: Vec<Item> = vec![
+            parse_quote! {
+                pub struct GetServiceTicketsCount<'a> {
+                    client: &'a super::Client, conditions: Result<Option<C>, String>, order_by: Result<Option<O>, String>,
+                    page: Result<Option<i32>, String>, custom_field_conditions: Result<Option<Other>, String>
+                }
+            },
+            parse_quote! {
+                impl<'a> GetServiceTicketsCount<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Count>, Error<()>> { todo!() }
+                }
+            },
+        ];
+        let (count, filters) = count_sibling(&builder, &list).expect("sibling");
+        assert_eq!(count, "GetServiceTicketsCount");
+        // Shared filters of the same type only: not paging or ordering, not what the count lacks.
+        assert_eq!(filters, vec!["conditions"]);
+        assert!(count_sibling(&builder[..0], &list).is_none());
+        // A `…Count` builder that does not answer `Count` is not a count.
+        let not_count: Vec<Item> = vec![
+            builder[0].clone(),
+            parse_quote! {
+                impl<'a> GetServiceTicketsCount<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Calendar>, Error<()>> { todo!() }
+                }
+            },
+        ];
+        assert!(count_sibling(&not_count, &list).is_none());
+    }
+
+    #[test]
     fn connectwise_list_builders_get_numbered_pages() {
         let mut file: syn::File = parse_quote! {
             pub mod builder {
@@ -614,6 +713,8 @@ mod tests {
         let report =
             apply(&mut file, &spec(), Vendor::Connectwise).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(report.paged, 1);
+        // No `GetServiceTicketsCount` builder here: no count.
+        assert!(!quote!(#file).to_string().contains("count_total"));
         let text = quote!(#file).to_string();
         assert!(
             text.contains("NumberedPages < 'a > for GetServiceTickets < 'a >"),
