@@ -251,6 +251,87 @@ async fn connectwise_raw_requests_use_the_same_pipeline() {
     assert_eq!(header_of(request, "clientId"), "client-1");
 }
 
+/// Raw requests take custom headers and a per-call timeout, and each path has its own concurrency slot.
+#[tokio::test]
+async fn raw_requests_take_headers_a_timeout_and_a_limit_key_per_path() {
+    use std::time::Duration;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/login/companyinfo/acme"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Codebase": "v2025_1/"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2025_1/apis/3.0/slow"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({}))
+                .set_delay(Duration::from_millis(600)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2025_1/apis/3.0/fast"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let config = ConnectWiseConfig::new(
+        &server.uri(),
+        "acme",
+        "pub",
+        Secret::new("priv"),
+        "client-1",
+    )
+    .expect("site");
+    // One request in flight per endpoint: if raw paths shared one key, `fast` would wait for `slow`.
+    let transport = psa_clients::transport::Transport::builder()
+        .retry_policy(exact_policy(1))
+        .endpoint_concurrency(1)
+        .build()
+        .expect("transport");
+    let cw = connectwise::Client::builder(config)
+        .transport(transport)
+        .build()
+        .expect("client");
+
+    let timed_out = cw
+        .raw(Method::GET, "/slow")
+        .timeout(Duration::from_millis(100))
+        .send_value()
+        .await
+        .expect_err("per-call timeout");
+    assert!(matches!(timed_out, Error::Timeout { .. }), "{timed_out:?}");
+
+    let slow = cw.raw(Method::GET, "/slow").send_value();
+    let fast = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let value = cw
+            .raw(Method::GET, "/fast")
+            .header("pagination-type", "forward-only")
+            .send_value()
+            .await;
+        (value, started.elapsed())
+    };
+    let (slow, (fast, waited)) = tokio::join!(slow, fast);
+    slow.expect("slow");
+    assert_eq!(fast.expect("fast"), json!({"ok": true}));
+    assert!(
+        waited < Duration::from_millis(400),
+        "fast waited {waited:?} behind slow"
+    );
+    let request = &requests_to(&server, "/v2025_1/apis/3.0/fast").await[0];
+    assert_eq!(header_of(request, "pagination-type"), "forward-only");
+
+    let bad = cw
+        .raw(Method::GET, "/fast")
+        .header("bad header", "x")
+        .send_value()
+        .await
+        .expect_err("invalid header");
+    assert!(matches!(bad, Error::InvalidRequest { .. }), "{bad:?}");
+}
+
 async fn bms_client(server: &MockServer) -> bms::Client {
     Mock::given(method("POST"))
         .and(path("/v2/security/authenticate"))

@@ -341,3 +341,36 @@ async fn generated_read_only_posts_are_retried_and_creates_are_not() {
         "a create is never re-sent"
     );
 }
+
+/// A redirect to another host is refused (credentials stay with the vendor) and is `Redirected`, not a
+/// synthetic status.
+#[tokio::test]
+async fn a_refused_redirect_is_redirected_with_the_operation_id() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        COMPANY,
+        ResponseTemplate::new(302)
+            .insert_header("Location", "https://elsewhere.example/login?token=abc"),
+    )
+    .await;
+    let at = autotask_client(&server, transport(exact_policy(1)).0).await;
+    let error = at
+        .companies_query_item()
+        .id(1)
+        .send()
+        .await
+        .expect_err("302");
+    match &error {
+        Error::Redirected {
+            operation_id,
+            location,
+            ..
+        } => {
+            assert_eq!(*operation_id, "Companies_QueryItem");
+            assert_eq!(location, "https://elsewhere.example/login");
+        }
+        other => panic!("expected Redirected, got {other:?}"),
+    }
+    assert!(!error.to_string().contains("token=abc"));
+}
