@@ -18,4 +18,4 @@ pub mod bms;
 pub mod connectwise;
 
 pub use error::Error;
-pub use psa_clients_runtime::{SpecInfo, Timestamp, TimestampError};
+pub use psa_clients_runtime::{Extra, Problem, SpecInfo, Timestamp, TimestampError};

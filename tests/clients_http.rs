@@ -206,6 +206,11 @@ async fn connectwise_generated_call_errors_are_typed_with_the_vendor_operation_i
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "not a number"})))
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{TICKETS}/7")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(["not", "a ticket"])))
+        .mount(&server)
+        .await;
 
     let forbidden = cw.service().get_service_tickets_by_id().id(5).send().await;
     match forbidden {
@@ -221,9 +226,23 @@ async fn connectwise_generated_call_errors_are_typed_with_the_vendor_operation_i
         }
         other => panic!("expected Forbidden, got {other:?}"),
     }
-    let malformed = cw.service().get_service_tickets_by_id().id(6).send().await;
+    // One field of the wrong type does not fail the record: it reads as absent and is kept, with the reason.
+    let lenient = cw
+        .service()
+        .get_service_tickets_by_id()
+        .id(6)
+        .send()
+        .await
+        .expect("a bad field never fails the record")
+        .into_inner();
+    assert_eq!(lenient.id, None);
+    assert_eq!(lenient.extra.get("id"), Some(&json!("not a number")));
+    assert_eq!(lenient.extra.problems()[0].field, "id");
+    // A body that is not the record at all is malformed, with the operation and the path.
+    let malformed = cw.service().get_service_tickets_by_id().id(7).send().await;
     assert!(
-        matches!(malformed, Err(Error::MalformedBody { ref snippet, .. }) if snippet.contains("not a number")),
+        matches!(malformed, Err(Error::MalformedBody { operation_id: "getServiceTicketsById", ref snippet, .. }) if snippet.contains("a ticket")),
+        "{malformed:?}"
     );
     let missing = cw.service().get_service_tickets_by_id().send().await;
     assert!(matches!(missing, Err(Error::InvalidRequest { .. })));

@@ -59,14 +59,6 @@ fn decode_fully<T: DeserializeOwned + Serialize>(rel: &str) -> T {
     typed
 }
 
-/// The decoding error of `rel` as `T`: `(path, message)`.
-fn decode_error<T: DeserializeOwned>(rel: &str) -> (String, String) {
-    match serde_path_to_error::deserialize::<_, T>(read(rel)) {
-        Ok(_) => panic!("{rel}: decoded, but it should not"),
-        Err(e) => (e.path().to_string(), e.inner().to_string()),
-    }
-}
-
 fn compare(path: &str, original: &Value, again: &Value, lost: &mut Vec<String>) {
     match (original, again) {
         (Value::Null, _) => {}
@@ -103,24 +95,9 @@ fn same_instant(a: &str, b: &str) -> bool {
     }
 }
 
-/// For the Grade-B ConnectWise files whose reference fields hold whole objects (SOURCES.md: the peer swapped
-/// `{id, name, _info}` references for full company/member objects): the extra keys inside references are
-/// artefacts that a reference model must ignore, so only losses at the top level count, and those must be
-/// exactly `expected` (fields the 2022.1 document does not have yet).
-fn decode_with_reference_artefacts<T: DeserializeOwned + Serialize>(
-    rel: &str,
-    expected: &[&str],
-) -> T {
-    let (typed, lost) = decode::<T>(rel);
-    // `.field: …` or `[3].field: …` is top level; anything deeper is inside a (hand-inflated) reference.
-    let depth = |l: &str| l.split(':').next().unwrap_or_default().matches('.').count();
-    let top_level: Vec<&str> = lost
-        .iter()
-        .map(String::as_str)
-        .filter(|l| depth(l) == 1)
-        .collect();
-    assert_eq!(top_level, expected, "{rel}: top-level losses");
-    typed
+/// The fields of a model whose values did not fit their declared type (kept in `extra`, reported).
+fn problems(extra: &psa_clients::Extra) -> Vec<&str> {
+    extra.problems().iter().map(|p| p.field.as_str()).collect()
 }
 
 #[cfg(feature = "connectwise")]
@@ -137,17 +114,19 @@ mod connectwise {
         assert!(priorities
             .iter()
             .any(|p| matches!(&p.color, Some(types::PriorityColor::Unknown(c)) if c == "blue")));
-        let notes = decode_with_reference_artefacts::<Vec<types::ServiceNote>>(
-            "connectwise/service_ticket_notes_list.json",
-            &[],
-        );
+        // SOURCES.md: references hold whole objects here; their extra keys are kept, not dropped.
+        let notes =
+            decode_fully::<Vec<types::ServiceNote>>("connectwise/service_ticket_notes_list.json");
         assert!(!notes.is_empty());
-        // Nested `communicationItems[].contactId`/`mobileGuid` are not in the 2022.1 document either.
-        let contacts = decode_with_reference_artefacts::<Vec<types::Contact>>(
-            "connectwise/company_contacts_list.json",
-            &[],
-        );
+        // Nested `communicationItems[].contactId`/`mobileGuid` are not in the 2022.1 document: kept.
+        let contacts =
+            decode_fully::<Vec<types::Contact>>("connectwise/company_contacts_list.json");
         assert!(contacts.iter().all(|c| c.id.is_some()));
+        let item = contacts
+            .iter()
+            .flat_map(|c| c.communication_items.iter().flatten())
+            .find(|i| i.extra.get("contactId").is_some());
+        assert!(item.is_some(), "communicationItems[].contactId is kept");
     }
 
     #[test]
@@ -157,68 +136,58 @@ mod connectwise {
         assert!(info.version.is_some());
     }
 
+    /// Fields the 2022.1 document does not declare (newer servers send them) are kept, readable and written back.
     #[test]
-    fn board_lacks_two_fields_in_the_2022_1_document() {
-        let board = decode_with_reference_artefacts::<types::Board>(
-            "connectwise/service_board.json",
-            &[
-                ".locationId: dropped (was 1)",
-                ".businessUnitId: dropped (was 10)",
-            ],
-        );
+    fn fields_the_2022_1_document_lacks_are_kept() {
+        let board = decode_fully::<types::Board>("connectwise/service_board.json");
         assert!(board.id.is_some());
-    }
-
-    #[test]
-    fn service_ticket() {
-        let ticket = decode_with_reference_artefacts::<types::Ticket>(
-            "connectwise/service_ticket.json",
-            &[
-                ".locationId: dropped (was 999)",
-                ".enteredBy: dropped (was \"User10\")",
-                ".businessUnitId: dropped (was 10)",
-            ],
+        assert_eq!(board.extra.get("locationId"), Some(&serde_json::json!(1)));
+        assert_eq!(
+            board.extra.get("businessUnitId"),
+            Some(&serde_json::json!(10))
         );
+        assert!(board.extra.problems().is_empty());
+
+        let ticket = decode_fully::<types::Ticket>("connectwise/service_ticket.json");
         assert!(ticket.summary.is_some());
-    }
+        let unknown: Vec<&str> = ticket.extra.unknown_keys().collect();
+        assert_eq!(unknown, ["locationId", "enteredBy", "businessUnitId"]);
 
-    #[test]
-    fn project_ticket_time_entry_opportunity_project_callback() {
-        decode_with_reference_artefacts::<types::ProjectTicket>(
-            "connectwise/project_ticket.json",
-            &[],
+        let time = decode_fully::<types::TimeEntry>("connectwise/time_entry.json");
+        assert_eq!(
+            time.extra.get("extendedInvoiceAmount"),
+            Some(&serde_json::json!(150))
         );
-        decode_with_reference_artefacts::<types::TimeEntry>(
-            "connectwise/time_entry.json",
-            &[".extendedInvoiceAmount: dropped (was 150)"],
-        );
-        decode_with_reference_artefacts::<types::Opportunity>(
-            "connectwise/sales_opportunity.json",
-            &[],
-        );
-        decode_with_reference_artefacts::<types::Project>(
-            "connectwise/project.json",
-            &[
-                ".businessUnitId: dropped (was 10)",
-                ".poAmount: dropped (was 3000)",
-                ".locationId: dropped (was 2)",
-            ],
-        );
-        // SOURCES.md: the key `"_info "` (trailing space) is the peer's artefact; no model field can take it.
-        decode_with_reference_artefacts::<types::CallbackEntry>(
-            "connectwise/system_callback_entry.json",
-            &["._info : dropped (was {\"lastUpdated\":\"\",\"updatedBy\":\"\"})"],
+        let project = decode_fully::<types::Project>("connectwise/project.json");
+        assert_eq!(
+            project.extra.unknown_keys().collect::<Vec<_>>(),
+            ["businessUnitId", "poAmount", "locationId"]
         );
     }
 
     #[test]
-    fn company_with_a_hand_typed_timestamp_is_rejected_precisely() {
-        // SOURCES.md: "2002-08-20T18: 04: 26Z" (spaces inside the time) is the peer's typo, not API output.
-        let (path, message) = decode_error::<types::Company>("connectwise/company.json");
-        assert_eq!(path, "dateAcquired");
+    fn hand_edit_artefacts_decode_with_the_problem_reported() {
+        decode_fully::<types::ProjectTicket>("connectwise/project_ticket.json");
+        decode_fully::<types::Opportunity>("connectwise/sales_opportunity.json");
+        // SOURCES.md: the key `"_info "` (trailing space) and empty-string dates are the peer's artefacts.
+        let callback =
+            decode_fully::<types::CallbackEntry>("connectwise/system_callback_entry.json");
+        assert!(callback.extra.get("_info ").is_some());
+        // SOURCES.md: "2002-08-20T18: 04: 26Z" (spaces inside the time) is the peer's typo, not API output: the
+        // record decodes, the field reads as absent and the value is kept with the reason.
+        let company = decode_fully::<types::Company>("connectwise/company.json");
+        assert_eq!(company.date_acquired, None);
+        assert_eq!(problems(&company.extra), ["dateAcquired"]);
         assert!(
-            message.starts_with("invalid timestamp \"2002-08-20T18: 04: 26Z\""),
-            "{message}"
+            company.extra.problems()[0]
+                .message
+                .starts_with("invalid timestamp \"2002-08-20T18: 04: 26Z\""),
+            "{:?}",
+            company.extra.problems()
+        );
+        assert_eq!(
+            company.extra.get("dateAcquired"),
+            Some(&serde_json::json!("2002-08-20T18: 04: 26Z"))
         );
     }
 }
@@ -229,37 +198,42 @@ mod autotask {
     use psa_clients::autotask::types;
 
     #[test]
-    fn hand_edited_artefacts_are_rejected_precisely() {
-        // SOURCES.md: postal codes are strings in the real API; the peer edited them into integers.
+    fn hand_edited_artefacts_decode_with_the_problem_reported() {
+        // SOURCES.md: postal and zip codes are strings in the real API; the peer edited them into integers. The page
+        // decodes; the field reads as absent, keeps its value and is reported.
+        let page = decode_fully::<types::CompanyQueryResult>("autotask/companies_query.json");
+        let first = &page.items.as_ref().expect("items")[0];
+        assert_eq!(first.postal_code, None);
+        assert_eq!(problems(&first.extra), ["postalCode", "billToZipCode"]);
         assert_eq!(
-            decode_error::<types::CompanyQueryResult>("autotask/companies_query.json"),
-            (
-                "items[0].postalCode".to_owned(),
-                "invalid type: integer `12061`, expected a string".to_owned()
-            )
+            first.extra.get("postalCode"),
+            Some(&serde_json::json!(12061))
         );
         // SOURCES.md: "a string may stand where an array is expected": here an empty object for the UDF list.
-        for file in [
-            "autotask/ticket_by_id.json",
-            "autotask/projects_query.json",
-            "autotask/tasks_query.json",
+        let ticket = decode_fully::<types::TicketItemResult>("autotask/ticket_by_id.json");
+        let ticket = ticket.item.expect("item");
+        assert_eq!(problems(&ticket.extra), ["userDefinedFields"]);
+        assert!(ticket.extra.problems()[0]
+            .message
+            .contains("found an object"));
+        for page in [
+            decode_fully::<types::ProjectQueryResult>("autotask/projects_query.json")
+                .items
+                .map(|items| items.into_iter().map(|i| i.extra).collect::<Vec<_>>()),
+            decode_fully::<types::TaskQueryResult>("autotask/tasks_query.json")
+                .items
+                .map(|items| items.into_iter().map(|i| i.extra).collect::<Vec<_>>()),
         ] {
-            let (path, message) = match file {
-                "autotask/ticket_by_id.json" => decode_error::<types::TicketItemResult>(file),
-                "autotask/projects_query.json" => decode_error::<types::ProjectQueryResult>(file),
-                _ => decode_error::<types::TaskQueryResult>(file),
-            };
-            assert!(path.ends_with("userDefinedFields"), "{file}: {path}");
-            assert_eq!(message, "invalid type: map, expected a sequence", "{file}");
+            let extras = page.expect("items");
+            assert!(extras.iter().any(|e| problems(e) == ["userDefinedFields"]));
         }
         // Not listed in SOURCES.md, but the same kind of edit: the document (and every other fixture) has the
-        // external number as a string. Pinned here until a live response says otherwise.
+        // external number as a string.
+        let codes =
+            decode_fully::<types::BillingCodeQueryResult>("autotask/billing_codes_query.json");
         assert_eq!(
-            decode_error::<types::BillingCodeQueryResult>("autotask/billing_codes_query.json"),
-            (
-                "items[0].externalNumber".to_owned(),
-                "invalid type: integer `0`, expected a string".to_owned()
-            )
+            problems(&codes.items.expect("items")[0].extra),
+            ["externalNumber"]
         );
     }
 

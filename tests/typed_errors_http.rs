@@ -128,20 +128,23 @@ async fn autotask_403_is_forbidden_with_the_operation_id() {
 #[tokio::test]
 async fn a_body_of_the_wrong_shape_names_the_operation_and_the_json_path() {
     let server = MockServer::start().await;
-    answer(
-        &server,
-        COMPANY,
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"item": {"id": "one", "companyName": "Acme"}})),
-    )
-    .await;
+    // The second record of the page is not a record at all.
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"id": 1}, "oops"], "pageDetails": {"count": 2, "requestCount": 500}
+        })))
+        .mount(&server)
+        .await;
     let at = autotask_client(&server, transport(exact_policy(1)).0).await;
+    let query: psa_clients::autotask::types::QueryModel =
+        serde_json::from_value(json!({"filter": []})).expect("query");
     let error = at
-        .companies_query_item()
-        .id(1)
+        .companies_query()
+        .body(query)
         .send()
         .await
-        .expect_err("bad id");
+        .expect_err("not a record");
     match error {
         Error::MalformedBody {
             operation_id,
@@ -149,12 +152,41 @@ async fn a_body_of_the_wrong_shape_names_the_operation_and_the_json_path() {
             status,
             ..
         } => {
-            assert_eq!(operation_id, "Companies_QueryItem");
-            assert_eq!(path, "item.id");
+            assert_eq!(operation_id, "Companies_Query");
+            assert_eq!(path, "items[1]");
             assert_eq!(status, StatusCode::OK);
         }
         other => panic!("expected MalformedBody, got {other:?}"),
     }
+}
+
+/// One field of the wrong type (here a string id) does not fail the record: it reads as absent, and the value
+/// the server sent is kept with the reason.
+#[tokio::test]
+async fn one_bad_field_is_absent_and_kept_not_a_failed_call() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        COMPANY,
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"item": {"id": "one", "companyName": "Acme", "newField": 3}})),
+    )
+    .await;
+    let at = autotask_client(&server, transport(exact_policy(1)).0).await;
+    let company = at
+        .companies_query_item()
+        .id(1)
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner()
+        .item
+        .expect("item");
+    assert_eq!(company.id, None);
+    assert_eq!(company.company_name.as_deref(), Some("Acme"));
+    assert_eq!(company.extra.get("id"), Some(&json!("one")));
+    assert_eq!(company.extra.get("newField"), Some(&json!(3)));
+    assert_eq!(company.extra.problems().len(), 1);
 }
 
 #[tokio::test]

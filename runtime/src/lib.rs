@@ -8,6 +8,7 @@ pub mod decode;
 pub mod error;
 pub mod fields;
 pub mod hooks;
+pub mod lenient;
 pub mod paging;
 pub mod query;
 pub mod respond;
@@ -17,6 +18,7 @@ mod timestamp;
 pub use error::Error;
 pub use fields::FieldPath;
 pub use hooks::{Answer, Executor, Hooks, Operation};
+pub use lenient::{Extra, Problem};
 pub use secret::Secret;
 
 pub use timestamp::{Timestamp, TimestampError};

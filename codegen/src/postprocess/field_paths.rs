@@ -13,6 +13,18 @@ use syn::{parse_quote, Fields, GenericArgument, Item, PathArguments, Type};
 
 use super::wire_aliases::serde_rename;
 
+/// `psa_clients_runtime::Extra`, the field the lean-deserialize pass adds.
+fn is_extra(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    names == ["psa_clients_runtime", "Extra"]
+}
+
 /// Adds `fields()` and the `types::fields` module; returns how many models got one.
 pub fn apply(file: &mut syn::File) -> usize {
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
@@ -38,6 +50,10 @@ pub fn apply(file: &mut syn::File) -> usize {
         let name = &s.ident;
         let methods = fields.named.iter().filter_map(|field| {
             let ident = field.ident.as_ref()?;
+            // The lenient models' catch-all of undeclared keys is not a property.
+            if is_extra(&field.ty) {
+                return None;
+            }
             let wire = serde_rename(&field.attrs)
                 .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
             let doc = format!("`{wire}`");

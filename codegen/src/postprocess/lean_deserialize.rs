@@ -11,6 +11,13 @@
 //! and other missing fields a "missing field" error, unknown keys skipped unless `deny_unknown_fields`.
 //! A struct with anything else (generics, tuple fields, `flatten`, `with`, `default = "…"`, other container
 //! attributes) keeps the derive.
+//!
+//! Models that accept unknown keys (every schema reachable from a response: see the `lenient-responses`
+//! correction) are also lenient (`psa_clients_runtime::lenient`): they get an `extra` field that keeps every key
+//! the document does not declare with its JSON value, written back by `Serialize` (`#[serde(flatten)]`), and
+//! each optional field whose value does not fit its type (`""` for a date-time, `{}` for a list) reads as
+//! absent with the value kept in `extra` and a problem recorded, instead of failing the record. Required
+//! fields (request-only schemas) and models that deny unknown keys stay strict.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -33,11 +40,18 @@ pub fn apply(file: &mut syn::File) -> usize {
 }
 
 fn apply_items(items: &mut Vec<Item>) -> usize {
+    let names = TypeNames::of(items);
     let mut rewritten = 0;
     let mut out = Vec::with_capacity(items.len());
     for mut item in items.drain(..) {
         let lean = match &mut item {
-            Item::Struct(s) => lean_impl(s).inspect(|_| remove_derive(s)),
+            Item::Struct(s) => lean_impl(s, &names).map(|(imp, lenient)| {
+                remove_derive(s);
+                if lenient {
+                    add_extra_field(s);
+                }
+                imp
+            }),
             _ => None,
         };
         out.push(item);
@@ -57,10 +71,93 @@ struct Field {
     wire: String,
     aliases: Vec<String>,
     default: bool,
+    /// How a lenient model reads it; `None`: strictly (a required field, or a type that takes any shape).
+    shape: Option<Shape>,
 }
 
-/// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces.
-fn lean_impl(s: &ItemStruct) -> Option<Item> {
+/// `psa_clients_runtime::lenient::Shape`.
+#[derive(Clone, Copy)]
+enum Shape {
+    Scalar,
+    List,
+    Object,
+}
+
+/// The name of the field that keeps what a lenient model does not declare.
+const EXTRA: &str = "extra";
+
+/// The structs and enums of the `types` module, to tell a nested model from a string enum.
+struct TypeNames {
+    structs: std::collections::BTreeSet<String>,
+}
+
+impl TypeNames {
+    fn of(items: &[Item]) -> Self {
+        let structs = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Struct(s) => Some(s.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        Self { structs }
+    }
+
+    /// The shape a field of type `ty` takes, if the pass can read it leniently; `None` for `Option`-less
+    /// types the caller must treat strictly and for types that may take any shape (JSON values, enums).
+    fn shape(&self, ty: &syn::Type) -> Option<Shape> {
+        let last = last_segment(ty)?;
+        let name = last.ident.to_string();
+        match name.as_str() {
+            "Vec" => Some(Shape::List),
+            "HashMap" | "BTreeMap" | "Map" => Some(Shape::Object),
+            "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32"
+            | "u64" | "u128" | "f32" | "f64" | "Timestamp" | "Uuid" | "NaiveDate"
+            | "NaiveDateTime" | "DateTime" | "Secret" => Some(Shape::Scalar),
+            _ if self.structs.contains(&name) => Some(Shape::Object),
+            _ => None,
+        }
+    }
+}
+
+fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        _ => None,
+    }
+}
+
+/// `T` of `Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let last = last_segment(ty)?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Adds `pub extra: Extra`, which keeps unknown keys and misfit values and writes them back.
+fn add_extra_field(s: &mut ItemStruct) {
+    let Fields::Named(named) = &mut s.fields else {
+        return;
+    };
+    named.named.push(parse_quote! {
+        /// Keys the vendor document does not declare and values that did not fit their declared type, as
+        /// received (see `psa_clients_runtime::Extra`); written back when the model is serialized.
+        #[serde(flatten, skip_serializing_if = "::psa_clients_runtime::Extra::is_empty")]
+        pub extra: ::psa_clients_runtime::Extra
+    });
+}
+
+/// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces, and whether the
+/// model is lenient (then the caller adds the `extra` field the impl fills).
+fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
     if !derives_deserialize(&s.attrs) || !s.generics.params.is_empty() {
         return None;
     }
@@ -74,6 +171,11 @@ fn lean_impl(s: &ItemStruct) -> Option<Item> {
     let Fields::Named(named) = &s.fields else {
         return None;
     };
+    let lenient = !deny_unknown
+        && named
+            .named
+            .iter()
+            .all(|f| f.ident.as_ref().is_none_or(|i| i != EXTRA));
     let mut fields = Vec::new();
     for f in &named.named {
         let ident = f.ident.clone()?;
@@ -82,6 +184,7 @@ fn lean_impl(s: &ItemStruct) -> Option<Item> {
             ident,
             aliases: Vec::new(),
             default: false,
+            shape: None,
         };
         for meta in serde_metas(&f.attrs)? {
             match &meta {
@@ -97,12 +200,20 @@ fn lean_impl(s: &ItemStruct) -> Option<Item> {
                 _ => return None,
             }
         }
+        if lenient {
+            // Optional and defaulted fields can be absent; required ones stay strict.
+            field.shape = match option_inner(&f.ty) {
+                Some(inner) => names.shape(inner),
+                None if field.default => names.shape(&f.ty),
+                None => None,
+            };
+        }
         fields.push(field);
     }
-    Some(render(&s.ident, &fields, deny_unknown))
+    Some((render(&s.ident, &fields, deny_unknown, lenient), lenient))
 }
 
-fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool) -> Item {
+fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool) -> Item {
     let expecting = format!("struct {name}");
     let type_name = name.to_string();
     let slots: Vec<_> = (0..fields.len())
@@ -112,14 +223,39 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool) -> Item {
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire;
         let aliases = &f.aliases;
+        let read = match f.shape {
+            None => quote!(::psa_clients_runtime::de::set(&mut #slot, &mut map, #wire)?),
+            Some(shape) => {
+                let shape = match shape {
+                    Shape::Scalar => quote!(Scalar),
+                    Shape::List => quote!(List),
+                    Shape::Object => quote!(Object),
+                };
+                quote! {
+                    ::psa_clients_runtime::lenient::set(
+                        &mut #slot, &mut map, #wire, ::psa_clients_runtime::lenient::Shape::#shape, &mut __extra,
+                    )?
+                }
+            }
+        };
         quote! {
-            #wire #(| #aliases)* => ::psa_clients_runtime::de::set(&mut #slot, &mut map, #wire)?,
+            #wire #(| #aliases)* => #read,
         }
     });
     let unknown: TokenStream = if deny_unknown {
         quote!(other => return Err(::serde::de::Error::unknown_field(other, FIELDS)),)
+    } else if lenient {
+        quote!(other => ::psa_clients_runtime::lenient::keep(&mut map, other, &mut __extra)?,)
     } else {
         quote!(_ => ::psa_clients_runtime::de::skip(&mut map)?,)
+    };
+    let (extra_init, extra_value) = if lenient {
+        (
+            quote!(let mut __extra = ::psa_clients_runtime::Extra::default();),
+            quote!(extra: __extra,),
+        )
+    } else {
+        (quote!(), quote!())
     };
     let values = fields.iter().zip(&slots).map(|(f, slot)| {
         let ident = &f.ident;
@@ -148,6 +284,7 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool) -> Item {
                         A: ::serde::de::MapAccess<'de>,
                     {
                         #(let mut #slots = ::std::option::Option::None;)*
+                        #extra_init
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<::psa_clients_runtime::de::Key<'de>>()?
                         {
@@ -156,7 +293,7 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool) -> Item {
                                 #unknown
                             }
                         }
-                        ::std::result::Result::Ok(#name { #(#values,)* })
+                        ::std::result::Result::Ok(#name { #(#values,)* #extra_value })
                     }
                 }
                 deserializer.deserialize_struct(#type_name, FIELDS, Visitor)
@@ -264,12 +401,18 @@ mod tests {
             "{out}"
         );
         for expected in [
-            r#""id" | "Id" => :: psa_clients_runtime :: de :: set (& mut __field0 , & mut map , "id") ?"#,
+            // Lenient: an optional scalar, a defaulted list; the required `type` stays strict.
+            r#""id" | "Id" => :: psa_clients_runtime :: lenient :: set (& mut __field0 , & mut map , "id" , :: psa_clients_runtime :: lenient :: Shape :: Scalar , & mut __extra ,) ?"#,
             r#""companyID" | "CompanyID" =>"#,
+            r#""tags" => :: psa_clients_runtime :: lenient :: set (& mut __field2 , & mut map , "tags" , :: psa_clients_runtime :: lenient :: Shape :: List"#,
+            r#""type" => :: psa_clients_runtime :: de :: set (& mut __field3 , & mut map , "type") ?"#,
             r#"tags : __field2 . unwrap_or_default ()"#,
             r#"r#type : :: psa_clients_runtime :: de :: take (__field3 , "type") ?"#,
             r#"const FIELDS : & [& str] = & ["id" , "companyID" , "tags" , "type"]"#,
-            r#"_ => :: psa_clients_runtime :: de :: skip (& mut map) ?"#,
+            // Unknown keys are kept, and written back through the flattened `extra` field.
+            r#"other => :: psa_clients_runtime :: lenient :: keep (& mut map , other , & mut __extra) ?"#,
+            r#"extra : __extra ,"#,
+            r#"# [serde (flatten , skip_serializing_if = "::psa_clients_runtime::Extra::is_empty")] pub extra : :: psa_clients_runtime :: Extra"#,
         ] {
             assert!(out.contains(expected), "{expected} not in {out}");
         }

@@ -1,0 +1,436 @@
+//! Nothing lost, nothing fails: what a response model keeps of the keys it does not know and of the values that
+//! do not fit their declared type.
+//!
+//! Live vendor APIs send fields their documents do not declare (newer and older server versions) and values of
+//! the wrong shape (`""` or `"0000-00-00"` for a date-time, `{}` for a list, `"12"` for an integer, `1` for a
+//! bool). The generated models' `Deserialize` keeps every unknown key with its JSON value in [`Extra`], and reads
+//! a field whose value does not fit as absent, keeping the original value in [`Extra`] with a [`Problem`] that
+//! says why — instead of failing the record, and with it the whole page. `Serialize` writes the kept values back,
+//! so decode → encode gives back every value the server sent.
+//!
+//! The decision is made without buffering the input: the field's value is read with `deserialize_any` and only
+//! an input of a shape the field cannot take at all (an object for a number, a list for a model) is captured as
+//! a `serde_json::Value`. A nested model or list is decoded in place (its own fields are lenient the same way).
+//! This needs a self-describing format (JSON, `serde_json::Value`).
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
+    MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer, StringDeserializer,
+    U64Deserializer, UnitDeserializer,
+};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+/// What a model received that its type does not hold: unknown keys and values of the wrong shape, with the
+/// original JSON values. Serialized back into the model's object (`#[serde(flatten)]`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra {
+    values: Map<String, Value>,
+    problems: Vec<Problem>,
+}
+
+/// A field whose value did not fit its declared type; the value is kept in [`Extra`] under the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The wire name of the field.
+    pub field: String,
+    /// Why the value did not fit (the decoder's message).
+    pub message: String,
+}
+
+impl Extra {
+    /// Nothing kept: every key was known and every value fit.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.problems.is_empty()
+    }
+
+    /// The value kept for `key` (an unknown key, or a field whose value did not fit).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+
+    /// Every kept key and value, in the order received.
+    pub fn values(&self) -> &Map<String, Value> {
+        &self.values
+    }
+
+    /// The fields whose values did not fit their type.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Keys the model does not declare (kept values that are not problems).
+    pub fn unknown_keys(&self) -> impl Iterator<Item = &str> {
+        self.values
+            .keys()
+            .map(String::as_str)
+            .filter(|key| !self.problems.iter().any(|p| p.field == *key))
+    }
+
+    /// Keeps `value` for `key`, which the model does not know (also for hand-written models).
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
+        self.values.insert(key.into(), value);
+    }
+
+    fn record(&mut self, field: &str, value: Value, message: String) {
+        self.values.insert(field.to_owned(), value);
+        self.problems.push(Problem {
+            field: field.to_owned(),
+            message,
+        });
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (key, value) in &self.values {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Which container inputs a field's type takes; everything else it cannot take is kept as a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Numbers, strings, booleans, date-times, string enums: never an object or a list.
+    Scalar,
+    /// A list (`Vec<T>`).
+    List,
+    /// An object: a nested model or a map.
+    Object,
+}
+
+impl Shape {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Scalar => "a single value",
+            Self::List => "a list",
+            Self::Object => "an object",
+        }
+    }
+}
+
+/// Reads the value of field `name` into `slot`, leniently: a value of the wrong shape leaves the slot empty and
+/// is kept in `extra` with the reason. A second value for the same field is an error, as with serde's derive.
+pub fn set<'de, T, A>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+    shape: Shape,
+    extra: &mut Extra,
+) -> Result<(), A::Error>
+where
+    T: Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    if slot.is_some() || extra.problems.iter().any(|p| p.field == name) {
+        return Err(de::Error::duplicate_field(name));
+    }
+    match map.next_value_seed(Lenient::<T> {
+        shape,
+        marker: PhantomData,
+    })? {
+        Ok(value) => *slot = Some(value),
+        Err((value, message)) => extra.record(name, value, message),
+    }
+    Ok(())
+}
+
+/// Keeps the value of a key the model does not know.
+pub fn keep<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: &str,
+    extra: &mut Extra,
+) -> Result<(), A::Error> {
+    let value: Value = map.next_value()?;
+    extra.insert(key, value);
+    Ok(())
+}
+
+/// The decoded value, or the original value and why it did not fit.
+type Outcome<T> = Result<T, (Value, String)>;
+
+struct Lenient<T> {
+    shape: Shape,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Lenient<T> {
+    type Value = Outcome<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
+        deserializer.deserialize_any(LenientVisitor::<T> {
+            shape: self.shape,
+            marker: PhantomData,
+        })
+    }
+}
+
+struct LenientVisitor<T> {
+    shape: Shape,
+    marker: PhantomData<T>,
+}
+
+/// Tries `T` on a primitive input (which can be retried: nothing of the stream is consumed by a failure).
+fn attempt<'de, T, D>(deserializer: D, original: impl FnOnce() -> Value) -> Outcome<T>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de, Error = de::value::Error>,
+{
+    T::deserialize(Present(deserializer)).map_err(|error| (original(), error.to_string()))
+}
+
+/// A value that is there: `Option<T>` reads it as `Some` (serde's value deserializers would hand an option's
+/// visitor the bare value, which it refuses); everything else goes to the inner deserializer.
+struct Present<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Present<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_some(self.0)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
+    type Value = Outcome<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Outcome<T>, E> {
+        Ok(attempt(BoolDeserializer::new(v), || Value::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Outcome<T>, E> {
+        Ok(attempt(I64Deserializer::new(v), || Value::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Outcome<T>, E> {
+        Ok(attempt(U64Deserializer::new(v), || Value::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Outcome<T>, E> {
+        Ok(attempt(F64Deserializer::new(v), || Value::from(v)))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Outcome<T>, E> {
+        Ok(attempt(BorrowedStrDeserializer::new(v), || Value::from(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Outcome<T>, E> {
+        Ok(attempt(StrDeserializer::new(v), || Value::from(v)))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Outcome<T>, E> {
+        let copy = v.clone();
+        Ok(attempt(StringDeserializer::new(v), || Value::String(copy)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Outcome<T>, E> {
+        // `null`: an absent `Option` (not `Present`).
+        let unit = UnitDeserializer::<de::value::Error>::new();
+        Ok(T::deserialize(unit).map_err(|error| (Value::Null, error.to_string())))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Outcome<T>, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
+        T::deserialize(deserializer).map(Ok)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Outcome<T>, A::Error> {
+        if self.shape == Shape::List {
+            return T::deserialize(Present(SeqAccessDeserializer::new(seq))).map(Ok);
+        }
+        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(Err((
+            value,
+            format!("expected {}, found a list", self.shape.describe()),
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Outcome<T>, A::Error> {
+        if self.shape == Shape::Object {
+            return T::deserialize(Present(MapAccessDeserializer::new(map))).map(Ok);
+        }
+        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(Err((
+            value,
+            format!("expected {}, found an object", self.shape.describe()),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::de::{take, Key};
+    use serde_json::json;
+
+    #[derive(Debug, Default, PartialEq, serde::Serialize)]
+    struct Note {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<i64>,
+        #[serde(rename = "dateEntered", skip_serializing_if = "Option::is_none")]
+        date_entered: Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tags: Option<Vec<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        member: Option<Reference>,
+        #[serde(rename = "internalFlag", skip_serializing_if = "Option::is_none")]
+        internal_flag: Option<bool>,
+        #[serde(flatten)]
+        extra: Extra,
+    }
+
+    #[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Reference {
+        id: Option<i64>,
+        name: Option<String>,
+    }
+
+    impl<'de> Deserialize<'de> for Note {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Note;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Note")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Note, A::Error> {
+                    let (mut id, mut date, mut tags, mut member, mut flag) =
+                        (None, None, None, None, None);
+                    let mut extra = Extra::default();
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match key.as_str() {
+                            "id" => set(&mut id, &mut map, "id", Shape::Scalar, &mut extra)?,
+                            "dateEntered" => set(
+                                &mut date,
+                                &mut map,
+                                "dateEntered",
+                                Shape::Scalar,
+                                &mut extra,
+                            )?,
+                            "tags" => set(&mut tags, &mut map, "tags", Shape::List, &mut extra)?,
+                            "member" => {
+                                set(&mut member, &mut map, "member", Shape::Object, &mut extra)?
+                            }
+                            "internalFlag" => set(
+                                &mut flag,
+                                &mut map,
+                                "internalFlag",
+                                Shape::Scalar,
+                                &mut extra,
+                            )?,
+                            other => keep(&mut map, other, &mut extra)?,
+                        }
+                    }
+                    Ok(Note {
+                        id: take(id, "id")?,
+                        date_entered: take(date, "dateEntered")?,
+                        tags: take(tags, "tags")?,
+                        member: take(member, "member")?,
+                        internal_flag: take(flag, "internalFlag")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn good_values_decode_and_unknown_keys_are_kept_and_written_back() {
+        let body = json!({
+            "id": 7, "dateEntered": "2024-05-01T10:00:00Z", "tags": ["a"],
+            "member": {"id": 3, "name": "jdoe", "_info": {"member_href": "x"}},
+            "internalFlag": true, "businessUnitId": 12, "customFields": [{"id": 1}]
+        });
+        let note: Note = serde_json::from_value(body.clone()).expect("decodes");
+        assert_eq!(note.id, Some(7));
+        assert_eq!(note.member.as_ref().and_then(|m| m.id), Some(3));
+        assert_eq!(note.extra.get("businessUnitId"), Some(&json!(12)));
+        assert_eq!(
+            note.extra.unknown_keys().collect::<Vec<_>>(),
+            vec!["businessUnitId", "customFields"]
+        );
+        assert!(note.extra.problems().is_empty());
+        // From text too (borrowed strings), not only from a `Value`.
+        let again: Note = serde_json::from_str(&body.to_string()).expect("decodes");
+        assert_eq!(again.extra.values().len(), 2);
+    }
+
+    #[test]
+    fn values_of_the_wrong_shape_are_absent_kept_and_reported_without_failing_the_record() {
+        let body = json!({
+            "id": "12", "dateEntered": "", "tags": {}, "member": "jdoe", "internalFlag": 1
+        });
+        let note: Note =
+            serde_json::from_str(&body.to_string()).expect("one bad field never fails");
+        assert_eq!(
+            (
+                note.id,
+                &note.date_entered,
+                &note.tags,
+                &note.member,
+                note.internal_flag
+            ),
+            (None, &None, &None, &None, None)
+        );
+        let fields: Vec<&str> = note
+            .extra
+            .problems()
+            .iter()
+            .map(|p| p.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            ["id", "dateEntered", "tags", "member", "internalFlag"]
+        );
+        assert!(note.extra.problems()[2].message.contains("found an object"));
+        // Written back as received.
+        assert_eq!(serde_json::to_value(&note).expect("serializes"), body);
+    }
+
+    #[test]
+    fn null_is_none_and_duplicates_are_still_errors() {
+        let note: Note = serde_json::from_str(r#"{"id": null, "member": null}"#).expect("decodes");
+        assert_eq!((note.id, note.member), (None, None));
+        assert!(note.extra.is_empty());
+        let duplicate = serde_json::from_str::<Note>(r#"{"id": "x", "id": 2}"#).unwrap_err();
+        assert!(
+            duplicate.to_string().starts_with("duplicate field `id`"),
+            "{duplicate}"
+        );
+    }
+
+    #[test]
+    fn a_list_of_models_decodes_in_place() {
+        let body = json!([{"id": 1, "tags": ""}, {"id": 2, "extraKey": true}]);
+        let notes: Vec<Note> = serde_json::from_str(&body.to_string()).expect("decodes");
+        assert_eq!(notes[0].extra.problems()[0].field, "tags");
+        assert_eq!(notes[1].extra.get("extraKey"), Some(&json!(true)));
+        assert_eq!(serde_json::to_value(&notes).expect("serializes"), body);
+    }
+}
