@@ -1,0 +1,1 @@
+//! psa-emulator (skeleton).
