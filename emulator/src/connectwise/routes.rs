@@ -342,6 +342,13 @@ fn validate(route: &Route, table: &RouteTable, key: &str, record: &Value) -> Res
 /// Fills references, defaults and `_info` of a record about to be stored.
 fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: &mut Value, created: bool) -> Result<(), Response> {
     if key == "service/tickets" {
+        // The board first (it may be named, not numbered): the default status is the board's.
+        if let Some(board) = record.get("board").cloned() {
+            let mut probe = json!({ "board": board });
+            if refs::resolve(&ctx.tenant.store, &mut probe, ctx.api_base).is_ok() {
+                record["board"] = probe["board"].clone();
+            }
+        }
         let object = record.as_object_mut().ok_or_else(|| invalid("ticket", vec![]))?;
         object.entry("board").or_insert_with(|| json!({"id": 1}));
         if object.get("status").is_none_or(Value::is_null) {
