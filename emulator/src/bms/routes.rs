@@ -360,8 +360,9 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str, ticket: Op
     let now = stamp(ctx.now);
     record.insert("createdOn".into(), Value::from(now.clone()));
     record.insert("modifiedOn".into(), Value::from(now.clone()));
-    record.insert("createdBy".into(), Value::from(ctx.user));
-    record.insert("modifiedBy".into(), Value::from(ctx.user));
+    record.insert("createdBy".into(), Value::from(user_id(ctx.user)));
+    record.insert("modifiedBy".into(), Value::from(user_id(ctx.user)));
+    record.insert("createdByName".into(), Value::from(ctx.user));
     if key == "tickets" {
         let n = ctx.tenant.store.len("tickets") + 1;
         record.insert("ticketNumber".into(), Value::from(format!("T{n:06}")));
@@ -422,13 +423,22 @@ fn update(ctx: Ctx<'_>, matched: &Matched<'_>, key: &str, param: &str, patch: bo
     }
     let now = stamp(ctx.now);
     record.insert("modifiedOn".into(), Value::from(now.clone()));
-    record.insert("modifiedBy".into(), Value::from(ctx.user));
+    record.insert("modifiedBy".into(), Value::from(user_id(ctx.user)));
     if key == "tickets" {
         record.insert("lastActivityUpdate".into(), Value::from(now.clone()));
     }
     derive(&ctx.tenant.store, &mut record, &now);
     ctx.tenant.store.replace(key, id, Value::Object(record));
     ok(ctx.tenant.store.get(key, id).cloned().unwrap_or_default())
+}
+
+/// The employee id BMS writes into `createdBy`/`modifiedBy` (integers there).
+fn user_id(user: &str) -> i64 {
+    if user.eq_ignore_ascii_case(super::auth::API_USERNAME) {
+        4
+    } else {
+        3
+    }
 }
 
 fn delete(ctx: Ctx<'_>, key: &str, id: Option<i64>) -> Response {

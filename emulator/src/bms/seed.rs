@@ -21,7 +21,7 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
     let s = &mut store;
     let statuses = ["New", "In Progress", "Waiting Customer", "Completed"];
     for (i, name) in statuses.iter().enumerate() {
-        s.insert("statuses", json!({"id": i + 1, "name": name, "color": "#2d8cf0", "fontColor": "#ffffff", "statusOrder": i, "typeId": 1, "isSystemStatus": i == 0 || i == 3, "isActive": true}));
+        s.insert("statuses", json!({"id": i + 1, "name": name, "color": "#2d8cf0", "fontColor": "#ffffff", "statusOrder": i, "typeId": 1, "isSystemStatus": i32::from(i == 0 || i == 3), "isActive": true}));
     }
     lookup(s, "priorities", &["Critical", "High", "Medium", "Low"]);
     lookup(s, "queues", &["Service Desk", "Projects", "Escalations"]);
@@ -41,7 +41,7 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
         s.insert("accounts", json!({
             "id": account_id, "accountCode": format!("ACC{c:03}"), "accountName": name, "accountTypeId": 1, "accountType": "Customer",
             "isActive": true, "isBilling": true, "website": format!("www.{}", domain(name)), "createdOn": STAMP, "modifiedOn": STAMP,
-            "createdBy": "admin", "modifiedBy": "admin", "tenantName": super::auth::TENANT,
+            "createdBy": 1, "modifiedBy": 1, "createdByName": "Admin", "tenantName": super::auth::TENANT,
             "locations": [{"id": account_id * 10 + 1, "name": "Main"}],
         }));
         s.insert(&format!("accounts/{account_id}/locations"), json!({
@@ -54,7 +54,7 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
             s.insert("contacts", json!({
                 "id": contact_id, "accountId": account_id, "accountName": name, "locationId": account_id * 10 + 1, "locationName": "Main",
                 "firstName": first, "lastName": last, "jobTitle": "Office Manager", "isPoc": contact_id % 3 == 1, "isActive": true,
-                "createdOn": STAMP, "modifiedOn": STAMP, "createdBy": "admin", "modifiedBy": "admin",
+                "createdOn": STAMP, "modifiedOn": STAMP, "createdBy": 1, "modifiedBy": 1, "createdByName": "Admin",
                 "emails": [{"id": contact_id, "email": format!("{}.{}{contact_id}@{}", first.to_ascii_lowercase(), last.to_ascii_lowercase(), domain(name)), "isPrimary": true}],
                 "phones": [{"id": contact_id, "phone": format!("813-555-2{contact_id:03}"), "isPrimary": true}],
             }));
@@ -76,7 +76,7 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
             "priorityId": priority + 1, "priorityName": (["Critical", "High", "Medium", "Low"][priority]),
             "queueId": 1, "queueName": "Service Desk", "typeId": 1, "typeName": "Incident", "sourceId": 1,
             "assigneeId": 1, "assigneeName": "Jane Doe", "openDate": created, "completedDate": completed,
-            "createdOn": created, "modifiedOn": created, "createdBy": "admin", "modifiedBy": "admin", "lastActivityUpdate": created,
+            "createdOn": created, "modifiedOn": created, "createdBy": 1, "modifiedBy": 1, "createdByName": "Admin", "lastActivityUpdate": created,
         }));
     }
     Tenant { store, sessions: Vec::new() }

@@ -142,13 +142,14 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
     }
     match classify(matched, ctx.rest) {
         Action::List(key) => list(ctx, route, table, &key),
-        Action::Count(key) => count(ctx, route, table, &key),
+        // A count route whose document declares another shape answers that shape (the generated type's).
+        Action::Count(key) if count_shaped(route, table) => count(ctx, route, table, &key),
         Action::Get(key, id) => get(ctx, &key, &id),
         Action::Create(key) => create(ctx, route, table, &key),
         Action::Replace(key, id) => write(ctx, route, table, &key, &id, false),
         Action::Patch(key, id) => write(ctx, route, table, &key, &id, true),
         Action::Delete(key, id) => delete(ctx, &key, &id),
-        Action::Other => example(route, table),
+        Action::Count(_) | Action::Other => example(route, table),
     }
 }
 
@@ -213,6 +214,10 @@ fn list(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Response 
         Some(link) => http::with_header(response, "link", &link),
         None => response,
     }
+}
+
+fn count_shaped(route: &Route, table: &RouteTable) -> bool {
+    route.response.as_ref().is_some_and(|r| table.properties(r).iter().any(|(name, _)| *name == "count"))
 }
 
 fn count(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Response {
