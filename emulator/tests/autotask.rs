@@ -58,7 +58,7 @@ async fn queries_filter_by_company_type_and_count() {
     }))).await;
     let names: Vec<&str> = nested["items"].as_array().unwrap().iter().map(|c| c["companyName"].as_str().unwrap()).collect();
     assert_eq!(names, ["Test Rewst", "Acme Dental"]);
-    assert_eq!(nested["items"][0].as_object().unwrap().len(), 2, "id and the included field");
+    assert_eq!(nested["items"][0].as_object().unwrap().len(), 3, "id, userDefinedFields and the included field");
     let (_, udf) = json(at(&emulator, &client, Method::POST, "/Companies/query").json(&json!({"filter": [{"op": "eq", "field": "Tier", "udf": true, "value": "Gold"}]}))).await;
     assert_eq!(udf["items"].as_array().unwrap().len(), 4);
 }

@@ -115,7 +115,7 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable, op: &str) -> 
         }})),
         "QueryFieldDefinitions" => http::json(StatusCode::OK, &field_definitions(table, &entity, prefix.trim_end_matches("Child"))),
         "QueryUserDefinedFieldDefinitions" => http::json(StatusCode::OK, &json!({ "fields": [
-            {"name": "Tier", "label": "Tier", "type": "string", "length": 100, "isPickList": true, "isRequired": false,
+            {"name": "Tier", "label": "Tier", "type": "string", "length": 100, "isPickList": true,
              "picklistValues": [{"value": "1", "label": "Gold", "isDefaultValue": false, "sortOrder": 0, "parentValue": null, "isActive": true, "isSystem": false}]}
         ]})),
         _ => example(matched.route, table),
@@ -274,7 +274,9 @@ fn project(record: &Value, include: &[String]) -> Value {
     };
     let mut out = Map::new();
     for (key, value) in object {
-        if key == "id" || include.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+        // `id` and `userDefinedFields` come back whatever was asked for (apigrate's README example of the real
+        // API, shared/fixtures/autotask/companies_query_includefields.json).
+        if key == "id" || key == "userDefinedFields" || include.iter().any(|f| f.eq_ignore_ascii_case(key)) {
             out.insert(key.clone(), value.clone());
         }
     }

@@ -57,7 +57,6 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
             "isActive": true, "phone": format!("813-555-01{c:02}"), "address1": format!("{} Main Street", 100 + c),
             "city": "Tampa", "state": "FL", "postalCode": "33602", "countryID": 237, "ownerResourceID": 4,
             "webAddress": format!("www.{}", domain(name)), "createDate": STAMP, "lastActivityDate": STAMP,
-            "lastTrackedModifiedDateTime": STAMP,
             "userDefinedFields": [{"name": "Tier", "value": if c % 2 == 0 { "Gold" } else { "Silver" }}],
         }));
         for k in 0..3 {

@@ -398,7 +398,6 @@ fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: 
             object.insert("closedDate".into(), Value::from(now.clone()));
             object.insert("closedBy".into(), Value::from(who.clone()));
         }
-        object.insert("lastActivityDate".into(), Value::from(now.clone()));
     }
     Ok(())
 }

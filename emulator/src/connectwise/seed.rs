@@ -111,7 +111,7 @@ pub(crate) fn tenant(seed: u64, tickets: usize, base_url: &str) -> Tenant {
             "type": {"id": board_id * 10 + 1}, "priority": {"id": rng.i64(1..=4)}, "owner": {"id": rng.i64(1..=4)},
             "source": {"id": 1}, "severity": "Medium", "impact": "Medium", "closedFlag": closed,
             "budgetHours": 1.0, "actualHours": 0.5, "approved": true, "billTime": "Billable",
-            "customerUpdatedFlag": false, "automaticEmailContactFlag": false, "lastActivityDate": entered,
+            "customerUpdatedFlag": false, "automaticEmailContactFlag": false,
             "customFields": [{"id": 1, "caption": "Category", "type": "Text", "entryMethod": "EntryField", "numberOfDecimals": 0, "value": if t % 2 == 0 { "Hardware" } else { "Software" }}],
             "_info": {"lastUpdated": entered, "updatedBy": "zAdmin", "dateEntered": entered, "enteredBy": "zAdmin"},
         });
