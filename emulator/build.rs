@@ -36,7 +36,9 @@ fn main() {
         let corrections_dir = root.join("specs/corrections");
         println!(
             "cargo::rerun-if-changed={}",
-            corrections_dir.join(format!("{}.toml", vendor.name())).display()
+            corrections_dir
+                .join(format!("{}.toml", vendor.name()))
+                .display()
         );
         println!(
             "cargo::rerun-if-changed={}",
@@ -63,9 +65,14 @@ fn fail(message: &str) -> ! {
 fn digest(spec: &Value) -> Value {
     let mut routes = Vec::new();
     let empty = Map::new();
-    let paths = spec.get("paths").and_then(Value::as_object).unwrap_or(&empty);
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     for (template, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         let shared = item.get("parameters").cloned().unwrap_or(json!([]));
         for method in ["get", "post", "put", "patch", "delete"] {
             let Some(op) = item.get(method) else { continue };
@@ -82,11 +89,12 @@ fn digest(spec: &Value) -> Value {
 fn route(spec: &Value, template: &str, method: &str, op: &Value, shared: &Value) -> Value {
     let mut query = Vec::new();
     let mut required_query = Vec::new();
-    let params = shared
-        .as_array()
-        .into_iter()
-        .flatten()
-        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+    let params = shared.as_array().into_iter().flatten().chain(
+        op.get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
     for param in params {
         let param = resolve(spec, param);
         let (Some(name), Some(location)) = (

@@ -132,7 +132,10 @@ impl Control {
             Vendor::Autotask => &tenants.autotask.store,
             Vendor::Bms => &tenants.bms.store,
         };
-        store.list(&collection_key(vendor, collection)).cloned().collect()
+        store
+            .list(&collection_key(vendor, collection))
+            .cloned()
+            .collect()
     }
 }
 
@@ -178,7 +181,11 @@ pub(crate) fn http(shared: &Arc<Shared>, req: &Req) -> Response {
             ok()
         }
         (&Method::POST, "clock/advance") => {
-            match req.json().ok().and_then(|body| body.get("seconds").and_then(Value::as_u64)) {
+            match req
+                .json()
+                .ok()
+                .and_then(|body| body.get("seconds").and_then(Value::as_u64))
+            {
                 Some(seconds) => {
                     control.advance_clock(Duration::from_secs(seconds));
                     ok()
@@ -213,9 +220,7 @@ pub(crate) fn http(shared: &Arc<Shared>, req: &Req) -> Response {
         (&Method::GET, "concurrency") => {
             http::json(StatusCode::OK, &json!(control.max_concurrency()))
         }
-        (&Method::GET, "credentials") => {
-            http::json(StatusCode::OK, &json!(shared.credentials()))
-        }
+        (&Method::GET, "credentials") => http::json(StatusCode::OK, &json!(shared.credentials())),
         (&Method::GET, path) if path.starts_with("records/") => {
             let rest = &path["records/".len()..];
             let (vendor, collection) = rest.split_once('/').unwrap_or((rest, ""));

@@ -8,7 +8,10 @@ enum Token {
     AnyRun,
     AnyOne,
     Char(char),
-    Set { negated: bool, items: Vec<(char, char)> },
+    Set {
+        negated: bool,
+        items: Vec<(char, char)>,
+    },
 }
 
 /// True when `text` matches the `LIKE` `pattern`.

@@ -38,11 +38,34 @@ async fn main() {
         }
     };
     println!("psa-emulator listening on {}", emulator.base_url());
-    println!("control API: {}/_emulator/ (reset, faults, journal, ...)\n", emulator.base_url());
+    println!(
+        "control API: {}/_emulator/ (reset, faults, journal, ...)\n",
+        emulator.base_url()
+    );
     let credentials = emulator.credentials();
-    println!("ConnectWise: company {} public key {} private key {} client id {}", credentials.connectwise.company, credentials.connectwise.public_key, credentials.connectwise.private_key, credentials.connectwise.client_id);
-    println!("Autotask:    user {} secret {} integration code {} (zone discovery at {})", credentials.autotask.username, credentials.autotask.secret, credentials.autotask.integration_code, credentials.autotask.discovery_url);
-    println!("Kaseya BMS:  tenant {} user {} password {} TOTP seed {} (no-MFA API user {} / {})\n", credentials.bms.tenant, credentials.bms.username, credentials.bms.password, credentials.bms.totp_secret, credentials.bms.api_username, credentials.bms.api_password);
+    println!(
+        "ConnectWise: company {} public key {} private key {} client id {}",
+        credentials.connectwise.company,
+        credentials.connectwise.public_key,
+        credentials.connectwise.private_key,
+        credentials.connectwise.client_id
+    );
+    println!(
+        "Autotask:    user {} secret {} integration code {} (zone discovery at {})",
+        credentials.autotask.username,
+        credentials.autotask.secret,
+        credentials.autotask.integration_code,
+        credentials.autotask.discovery_url
+    );
+    println!(
+        "Kaseya BMS:  tenant {} user {} password {} TOTP seed {} (no-MFA API user {} / {})\n",
+        credentials.bms.tenant,
+        credentials.bms.username,
+        credentials.bms.password,
+        credentials.bms.totp_secret,
+        credentials.bms.api_username,
+        credentials.bms.api_password
+    );
     for vendor in [Vendor::ConnectWise, Vendor::Autotask, Vendor::Bms] {
         for (name, value) in emulator.env_vars(vendor) {
             println!("export {name}='{value}'");

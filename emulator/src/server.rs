@@ -35,20 +35,22 @@ pub(crate) async fn run(listener: tokio::net::TcpListener, shared: Arc<Shared>) 
         };
         let router = router.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                let router = router.clone();
-                async move {
-                    let response = match router.oneshot(request.map(Body::new)).await {
-                        Ok(response) => response,
-                        Err(never) => match never {},
-                    };
-                    if response.extensions().get::<DropConnection>().is_some() {
-                        // hyper closes the connection without writing a response.
-                        return Err(DroppedOnPurpose);
+            let service = hyper::service::service_fn(
+                move |request: hyper::Request<hyper::body::Incoming>| {
+                    let router = router.clone();
+                    async move {
+                        let response = match router.oneshot(request.map(Body::new)).await {
+                            Ok(response) => response,
+                            Err(never) => match never {},
+                        };
+                        if response.extensions().get::<DropConnection>().is_some() {
+                            // hyper closes the connection without writing a response.
+                            return Err(DroppedOnPurpose);
+                        }
+                        Ok::<_, DroppedOnPurpose>(response)
                     }
-                    Ok::<_, DroppedOnPurpose>(response)
-                }
-            });
+                },
+            );
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
@@ -69,7 +71,10 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
-async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Result<Response, Infallible> {
+async fn dispatch(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+) -> Result<Response, Infallible> {
     let (parts, body) = request.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -81,7 +86,11 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Result
     let raw_query = parts.uri.query().map(str::to_owned);
     let query = raw_query
         .as_deref()
-        .map(|text| form_urlencoded::parse(text.as_bytes()).into_owned().collect())
+        .map(|text| {
+            form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let req = Req {
         method: parts.method,
@@ -165,7 +174,12 @@ fn dropped() -> Response {
 }
 
 /// The normal answer of a vendor.
-fn handle(shared: &Shared, vendor: Option<Vendor>, req: &Req, entry: &mut JournalEntry) -> Response {
+fn handle(
+    shared: &Shared,
+    vendor: Option<Vendor>,
+    req: &Req,
+    entry: &mut JournalEntry,
+) -> Response {
     let outcome = match vendor {
         Some(Vendor::ConnectWise) => connectwise::handle(shared, req),
         Some(Vendor::Autotask) => autotask::handle(shared, req),

@@ -97,7 +97,10 @@ impl RouteTable {
                 )))
             }),
             Vendor::Autotask => AUTOTASK.get_or_init(|| {
-                Self::parse(include_str!(concat!(env!("OUT_DIR"), "/routes_autotask.json")))
+                Self::parse(include_str!(concat!(
+                    env!("OUT_DIR"),
+                    "/routes_autotask.json"
+                )))
             }),
         }
     }
@@ -148,7 +151,10 @@ impl RouteTable {
             let Some(score) = score(route, &parts) else {
                 continue;
             };
-            if best.as_ref().is_none_or(|(best_score, _)| score > *best_score) {
+            if best
+                .as_ref()
+                .is_none_or(|(best_score, _)| score > *best_score)
+            {
                 best = Some((score, route));
             }
         }

@@ -57,11 +57,17 @@ impl Store {
 
     /// Stores `record` under a new id (or the `id` it carries, when positive and free) and returns the id.
     pub fn insert(&mut self, key: &str, mut record: Value) -> i64 {
-        let collection = self.collections.entry(key.to_owned()).or_insert_with(|| Collection {
-            records: BTreeMap::new(),
-            next_id: 1,
-        });
-        let wanted = record.get("id").and_then(Value::as_i64).filter(|id| *id > 0);
+        let collection = self
+            .collections
+            .entry(key.to_owned())
+            .or_insert_with(|| Collection {
+                records: BTreeMap::new(),
+                next_id: 1,
+            });
+        let wanted = record
+            .get("id")
+            .and_then(Value::as_i64)
+            .filter(|id| *id > 0);
         let id = match wanted {
             Some(id) if !collection.records.contains_key(&id) => id,
             _ => collection.next_id,
@@ -113,7 +119,10 @@ pub fn lookup<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
 
 /// Every value at a path, entering arrays along the way (`communicationItems/value`).
 pub fn lookup_all<'a>(record: &'a Value, path: &str) -> Vec<&'a Value> {
-    let parts: Vec<&str> = path.split(['/', '.']).filter(|part| !part.is_empty()).collect();
+    let parts: Vec<&str> = path
+        .split(['/', '.'])
+        .filter(|part| !part.is_empty())
+        .collect();
     let mut current = vec![record];
     for part in parts {
         let mut next = Vec::new();

@@ -43,7 +43,12 @@ pub fn body(vendor: Option<Vendor>, status: StatusCode, message: Option<&str>) -
 }
 
 /// ConnectWise: `{code, message, errors?}` in its media type.
-pub fn connectwise(status: StatusCode, code: &str, message: &str, errors: Option<Value>) -> Response {
+pub fn connectwise(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    errors: Option<Value>,
+) -> Response {
     let mut body = json!({ "code": code, "message": message });
     if let Some(errors) = errors {
         body["errors"] = errors;

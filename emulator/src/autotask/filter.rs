@@ -87,16 +87,23 @@ fn item_matches(item: &Value, record: &Value) -> Result<bool, FilterError> {
             .unwrap_or(Value::Null)
     };
     let value = item.get("value");
-    let needs_value = || value.ok_or_else(|| FilterError(format!("A filter item with op '{op}' needs a value.")));
+    let needs_value =
+        || value.ok_or_else(|| FilterError(format!("A filter item with op '{op}' needs a value.")));
     Ok(match op.as_str() {
         "exist" => !is_empty(&actual),
         "notexist" => is_empty(&actual),
         "eq" => order(&actual, needs_value()?) == Some(Ordering::Equal),
         "noteq" => order(&actual, needs_value()?) != Some(Ordering::Equal),
         "gt" => order(&actual, needs_value()?) == Some(Ordering::Greater),
-        "gte" => matches!(order(&actual, needs_value()?), Some(Ordering::Greater | Ordering::Equal)),
+        "gte" => matches!(
+            order(&actual, needs_value()?),
+            Some(Ordering::Greater | Ordering::Equal)
+        ),
         "lt" => order(&actual, needs_value()?) == Some(Ordering::Less),
-        "lte" => matches!(order(&actual, needs_value()?), Some(Ordering::Less | Ordering::Equal)),
+        "lte" => matches!(
+            order(&actual, needs_value()?),
+            Some(Ordering::Less | Ordering::Equal)
+        ),
         "contains" => text_test(&actual, needs_value()?, |v| format!("%{v}%")),
         "beginswith" => text_test(&actual, needs_value()?, |v| format!("{v}%")),
         "endswith" => text_test(&actual, needs_value()?, |v| format!("%{v}")),
@@ -104,10 +111,16 @@ fn item_matches(item: &Value, record: &Value) -> Result<bool, FilterError> {
             let list = needs_value()?
                 .as_array()
                 .ok_or_else(|| FilterError(format!("The value of op '{op}' must be an array.")))?;
-            let found = list.iter().any(|v| order(&actual, v) == Some(Ordering::Equal));
+            let found = list
+                .iter()
+                .any(|v| order(&actual, v) == Some(Ordering::Equal));
             found == (op == "in")
         }
-        other => return Err(FilterError(format!("'{other}' is not a valid filter operation."))),
+        other => {
+            return Err(FilterError(format!(
+                "'{other}' is not a valid filter operation."
+            )))
+        }
     })
 }
 
@@ -134,7 +147,10 @@ fn order(actual: &Value, expected: &Value) -> Option<Ordering> {
     if actual.is_null() || expected.is_null() {
         return (actual.is_null() && expected.is_null()).then_some(Ordering::Equal);
     }
-    let number = |v: &Value| v.as_f64().or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()));
+    let number = |v: &Value| {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
+    };
     let boolean = |v: &Value| match v {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => n.as_i64().map(|n| n != 0),
@@ -174,26 +190,48 @@ mod tests {
 
     #[test]
     fn documented_operators_evaluate() {
-        assert!(check(json!([{"op": "eq", "field": "companyType", "value": 1}])));
-        assert!(check(json!([{"op": "eq", "field": "CompanyType", "value": "1"}])));
+        assert!(check(
+            json!([{"op": "eq", "field": "companyType", "value": 1}])
+        ));
+        assert!(check(
+            json!([{"op": "eq", "field": "CompanyType", "value": "1"}])
+        ));
         assert!(check(json!([{"op": "noteq", "field": "id", "value": 6}])));
         assert!(check(json!([{"op": "gte", "field": "id", "value": 0}])));
-        assert!(check(json!([{"op": "lt", "field": "lastActivityDate", "value": "2024-03-02T00:00:00Z"}])));
-        assert!(check(json!([{"op": "beginsWith", "field": "companyName", "value": "acme"}])));
-        assert!(check(json!([{"op": "endsWith", "field": "companyName", "value": "dental"}])));
-        assert!(check(json!([{"op": "contains", "field": "companyName", "value": "50[%]"}])));
-        assert!(!check(json!([{"op": "contains", "field": "companyName", "value": "5[_]"}])));
+        assert!(check(
+            json!([{"op": "lt", "field": "lastActivityDate", "value": "2024-03-02T00:00:00Z"}])
+        ));
+        assert!(check(
+            json!([{"op": "beginsWith", "field": "companyName", "value": "acme"}])
+        ));
+        assert!(check(
+            json!([{"op": "endsWith", "field": "companyName", "value": "dental"}])
+        ));
+        assert!(check(
+            json!([{"op": "contains", "field": "companyName", "value": "50[%]"}])
+        ));
+        assert!(!check(
+            json!([{"op": "contains", "field": "companyName", "value": "5[_]"}])
+        ));
         assert!(check(json!([{"op": "exist", "field": "companyName"}])));
         assert!(check(json!([{"op": "notExist", "field": "phone"}])));
         assert!(check(json!([{"op": "in", "field": "id", "value": [1, 5]}])));
-        assert!(check(json!([{"op": "notIn", "field": "id", "value": [1, 2]}])));
-        assert!(check(json!([{"op": "eq", "field": "isActive", "value": true}])));
-        assert!(check(json!([{"op": "eq", "field": "Tier", "udf": true, "value": "gold"}])));
+        assert!(check(
+            json!([{"op": "notIn", "field": "id", "value": [1, 2]}])
+        ));
+        assert!(check(
+            json!([{"op": "eq", "field": "isActive", "value": true}])
+        ));
+        assert!(check(
+            json!([{"op": "eq", "field": "Tier", "udf": true, "value": "gold"}])
+        ));
         assert!(check(json!([{"op": "or", "items": [
             {"op": "eq", "field": "id", "value": 1},
             {"op": "and", "items": [{"op": "eq", "field": "id", "value": 5}, {"op": "eq", "field": "companyType", "value": 1}]}
         ]}])));
-        assert!(!check(json!([{"op": "eq", "field": "id", "value": 5}, {"op": "eq", "field": "id", "value": 6}])));
+        assert!(!check(
+            json!([{"op": "eq", "field": "id", "value": 5}, {"op": "eq", "field": "id", "value": 6}])
+        ));
     }
 
     #[test]

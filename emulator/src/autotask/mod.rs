@@ -86,7 +86,10 @@ pub(crate) fn thread_limit_response(entity: &str) -> Response {
 /// Serves an Autotask request.
 pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
     let Some((zone, rest)) = split_zone(&req.path) else {
-        return Outcome::new(http::html(StatusCode::NOT_FOUND, "404 - File or directory not found."), None);
+        return Outcome::new(
+            http::html(StatusCode::NOT_FOUND, "404 - File or directory not found."),
+            None,
+        );
     };
     let lower = rest.to_ascii_lowercase();
     let current_zone = lock(&shared.settings).autotask_zone;
@@ -102,7 +105,10 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
     if zone != current_zone {
         // The tenant lives elsewhere now: the old zone does not know the user.
         return Outcome::new(
-            vendor_error::autotask(StatusCode::UNAUTHORIZED, &["User is not authorized in this zone."]),
+            vendor_error::autotask(
+                StatusCode::UNAUTHORIZED,
+                &["User is not authorized in this zone."],
+            ),
             None,
         );
     }

@@ -45,14 +45,20 @@ pub(crate) fn serve(ctx: Ctx<'_>) -> Outcome {
     }
     let Some(matched) = table.find(ctx.req.method.as_str(), ctx.rest) else {
         let response = if table.methods_at(ctx.rest).is_empty() {
-            http::json(StatusCode::NOT_FOUND, &json!({
-                "Message": format!("No HTTP resource was found that matches the request URI '{}'.", ctx.rest)
-            }))
+            http::json(
+                StatusCode::NOT_FOUND,
+                &json!({
+                    "Message": format!("No HTTP resource was found that matches the request URI '{}'.", ctx.rest)
+                }),
+            )
         } else {
             // ASP.NET Web API's own answer (shared/fixtures/autotask/error_405_method_not_supported.json).
-            http::json(StatusCode::METHOD_NOT_ALLOWED, &json!({
-                "Message": format!("The requested resource does not support http method '{}'.", ctx.req.method)
-            }))
+            http::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({
+                    "Message": format!("The requested resource does not support http method '{}'.", ctx.req.method)
+                }),
+            )
         };
         return Outcome::new(response, None);
     };
@@ -79,11 +85,20 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable, op: &str) -> 
         },
         "Query" => {
             // Child list: the parent's children.
-            let filter = parent.as_ref().map(|(field, id)| json!([{"op": "eq", "field": field, "value": id}])).unwrap_or(json!([{"op": "gte", "field": "id", "value": 0}]));
+            let filter = parent
+                .as_ref()
+                .map(|(field, id)| json!([{"op": "eq", "field": field, "value": id}]))
+                .unwrap_or(json!([{"op": "gte", "field": "id", "value": 0}]));
             query(ctx, table, &entity, &json!({ "filter": filter }), None)
         }
         "QueryCount" | "UrlParameterQueryCount" => {
-            let body = if ctx.req.method == Method::POST { ctx.req.json().map_err(|m| errors(StatusCode::INTERNAL_SERVER_ERROR, &m)) } else { search_param(ctx.req) };
+            let body = if ctx.req.method == Method::POST {
+                ctx.req
+                    .json()
+                    .map_err(|m| errors(StatusCode::INTERNAL_SERVER_ERROR, &m))
+            } else {
+                search_param(ctx.req)
+            };
             match body {
                 Ok(body) => count(ctx, &entity, &body),
                 Err(response) => response,
@@ -107,38 +122,72 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable, op: &str) -> 
                 None => errors(StatusCode::NOT_FOUND, "The entity to delete was not found."),
             }
         }
-        "QueryEntityInformation" => http::json(StatusCode::OK, &json!({ "info": {
-            "name": prefix.trim_end_matches("Child"), "canCreate": true, "canDelete": true, "canQuery": true,
-            "canUpdate": true, "userAccessForCreate": "All", "userAccessForDelete": "All", "userAccessForQuery": "All",
-            "userAccessForUpdate": "All", "hasUserDefinedFields": entity == "companies" || entity == "tickets",
-            "supportsWebhookCallouts": matches!(entity.as_str(), "companies" | "contacts" | "tickets" | "configurationitems" | "ticketnotes"),
-        }})),
-        "QueryFieldDefinitions" => http::json(StatusCode::OK, &field_definitions(table, &entity, prefix.trim_end_matches("Child"))),
-        "QueryUserDefinedFieldDefinitions" => http::json(StatusCode::OK, &json!({ "fields": [
-            {"name": "Tier", "label": "Tier", "type": "string", "length": 100, "isPickList": true,
-             "picklistValues": [{"value": "1", "label": "Gold", "isDefaultValue": false, "sortOrder": 0, "parentValue": null, "isActive": true, "isSystem": false}]}
-        ]})),
+        "QueryEntityInformation" => http::json(
+            StatusCode::OK,
+            &json!({ "info": {
+                "name": prefix.trim_end_matches("Child"), "canCreate": true, "canDelete": true, "canQuery": true,
+                "canUpdate": true, "userAccessForCreate": "All", "userAccessForDelete": "All", "userAccessForQuery": "All",
+                "userAccessForUpdate": "All", "hasUserDefinedFields": entity == "companies" || entity == "tickets",
+                "supportsWebhookCallouts": matches!(entity.as_str(), "companies" | "contacts" | "tickets" | "configurationitems" | "ticketnotes"),
+            }}),
+        ),
+        "QueryFieldDefinitions" => http::json(
+            StatusCode::OK,
+            &field_definitions(table, &entity, prefix.trim_end_matches("Child")),
+        ),
+        "QueryUserDefinedFieldDefinitions" => http::json(
+            StatusCode::OK,
+            &json!({ "fields": [
+                {"name": "Tier", "label": "Tier", "type": "string", "length": 100, "isPickList": true,
+                 "picklistValues": [{"value": "1", "label": "Gold", "isDefaultValue": false, "sortOrder": 0, "parentValue": null, "isActive": true, "isSystem": false}]}
+            ]}),
+        ),
         _ => example(matched.route, table),
     }
 }
 
 /// The model schema of an entity (`tickets` → `TicketModel`), from its query result type.
 fn model_of<'a>(table: &'a RouteTable, entity: &str) -> Option<&'a Value> {
-    let route = table.routes().iter().find(|r| {
-        r.method == "POST"
-            && r.operation_id.as_deref().is_some_and(|op| op.eq_ignore_ascii_case(&format!("{entity}_Query")) || op.eq_ignore_ascii_case(&format!("{entity}Child_Query")))
-    }).or_else(|| table.routes().iter().find(|r| {
-        r.operation_id.as_deref().is_some_and(|op| op.to_ascii_lowercase().starts_with(&format!("{entity}_")) || op.to_ascii_lowercase().starts_with(&format!("{entity}child_")))
-            && r.operation_id.as_deref().is_some_and(|op| op.ends_with("_QueryItem"))
-    }))?;
+    let route = table
+        .routes()
+        .iter()
+        .find(|r| {
+            r.method == "POST"
+                && r.operation_id.as_deref().is_some_and(|op| {
+                    op.eq_ignore_ascii_case(&format!("{entity}_Query"))
+                        || op.eq_ignore_ascii_case(&format!("{entity}Child_Query"))
+                })
+        })
+        .or_else(|| {
+            table.routes().iter().find(|r| {
+                r.operation_id.as_deref().is_some_and(|op| {
+                    op.to_ascii_lowercase().starts_with(&format!("{entity}_"))
+                        || op
+                            .to_ascii_lowercase()
+                            .starts_with(&format!("{entity}child_"))
+                }) && r
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|op| op.ends_with("_QueryItem"))
+            })
+        })?;
     let result = table.resolve(route.response.as_ref()?);
     let props = result.get("properties")?;
-    props.get("items").and_then(|i| i.get("items")).or_else(|| props.get("item"))
+    props
+        .get("items")
+        .and_then(|i| i.get("items"))
+        .or_else(|| props.get("item"))
 }
 
 fn field_names(table: &RouteTable, entity: &str) -> Vec<String> {
     model_of(table, entity)
-        .map(|model| table.properties(model).into_iter().map(|(name, _)| name.to_owned()).collect())
+        .map(|model| {
+            table
+                .properties(model)
+                .into_iter()
+                .map(|(name, _)| name.to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -146,21 +195,40 @@ fn field_names(table: &RouteTable, entity: &str) -> Vec<String> {
 fn parent_link(matched: &Matched<'_>, table: &RouteTable, entity: &str) -> Option<(String, i64)> {
     let id = matched.param("parentId")?.parse::<i64>().ok()?;
     let parent = matched.route.template.split('/').nth(2)?;
-    let singular = parent.strip_suffix("ies").map(|s| format!("{s}y")).or_else(|| parent.strip_suffix('s').map(str::to_owned)).unwrap_or_else(|| parent.to_owned());
+    let singular = parent
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| parent.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| parent.to_owned());
     let wanted = format!("{singular}ID");
     let fields = field_names(table, entity);
-    let field = fields.iter().find(|f| f.eq_ignore_ascii_case(&wanted)).cloned().unwrap_or_else(|| {
-        let mut chars = wanted.chars();
-        chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
-    });
+    let field = fields
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(&wanted))
+        .cloned()
+        .unwrap_or_else(|| {
+            let mut chars = wanted.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        });
     Some((field, id))
 }
 
 fn search_param(req: &Req) -> Result<Value, Response> {
     let Some(search) = req.query_param("search") else {
-        return Err(errors(StatusCode::INTERNAL_SERVER_ERROR, "The search parameter is required."));
+        return Err(errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The search parameter is required.",
+        ));
     };
-    serde_json::from_str(search).map_err(|err| errors(StatusCode::INTERNAL_SERVER_ERROR, &format!("search is not valid JSON: {err}")))
+    serde_json::from_str(search).map_err(|err| {
+        errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("search is not valid JSON: {err}"),
+        )
+    })
 }
 
 /// A query body's parts, read ignoring the case of its keys (.NET model binding).
@@ -171,24 +239,50 @@ struct QueryBody {
 }
 
 fn read_body(body: &Value) -> Result<QueryBody, Response> {
-    let object = body.as_object().ok_or_else(|| errors(StatusCode::INTERNAL_SERVER_ERROR, "The query body must be an object."))?;
-    let filter = key_ci(object, "filter").and_then(Value::as_array).cloned().unwrap_or_default();
+    let object = body.as_object().ok_or_else(|| {
+        errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The query body must be an object.",
+        )
+    })?;
+    let filter = key_ci(object, "filter")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if filter.is_empty() {
-        return Err(errors(StatusCode::INTERNAL_SERVER_ERROR, "A filter is required for a query."));
+        return Err(errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A filter is required for a query.",
+        ));
     }
     filter::validate(&filter).map_err(|err| errors(StatusCode::INTERNAL_SERVER_ERROR, &err.0))?;
     let max_records = match key_ci(object, "maxRecords") {
         None | Some(Value::Null) => MAX_RECORDS,
         Some(value) => match value.as_u64() {
             Some(n @ 1..=500) => n as usize,
-            _ => return Err(errors(StatusCode::INTERNAL_SERVER_ERROR, "MaxRecords must be between 1 and 500.")),
+            _ => {
+                return Err(errors(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "MaxRecords must be between 1 and 500.",
+                ))
+            }
         },
     };
     let include_fields = key_ci(object, "includeFields")
         .and_then(Value::as_array)
-        .map(|fields| fields.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
-    Ok(QueryBody { filter, max_records, include_fields })
+    Ok(QueryBody {
+        filter,
+        max_records,
+        include_fields,
+    })
 }
 
 fn body_hash(body: &Value) -> u64 {
@@ -197,7 +291,13 @@ fn body_hash(body: &Value) -> u64 {
     hasher.finish()
 }
 
-fn query(ctx: Ctx<'_>, table: &RouteTable, entity: &str, body: &Value, after: Option<i64>) -> Response {
+fn query(
+    ctx: Ctx<'_>,
+    table: &RouteTable,
+    entity: &str,
+    body: &Value,
+    after: Option<i64>,
+) -> Response {
     let parsed = match read_body(body) {
         Ok(parsed) => parsed,
         Err(response) => return response,
@@ -233,33 +333,60 @@ fn query(ctx: Ctx<'_>, table: &RouteTable, entity: &str, body: &Value, after: Op
         url
     });
     let _ = table;
-    let items: Vec<Value> = hits.into_iter().map(|r| project(r, &parsed.include_fields)).collect();
-    http::json(StatusCode::OK, &json!({
-        "items": items,
-        "pageDetails": { "count": items.len(), "requestCount": parsed.max_records, "prevPageUrl": null, "nextPageUrl": next }
-    }))
+    let items: Vec<Value> = hits
+        .into_iter()
+        .map(|r| project(r, &parsed.include_fields))
+        .collect();
+    http::json(
+        StatusCode::OK,
+        &json!({
+            "items": items,
+            "pageDetails": { "count": items.len(), "requestCount": parsed.max_records, "prevPageUrl": null, "nextPageUrl": next }
+        }),
+    )
 }
 
 /// `…/query/next?paging=…`: the next page, asked for with the first request's method and body.
 fn next_page(ctx: Ctx<'_>, table: &RouteTable, entity: &str) -> Response {
-    let paging: Option<Value> = ctx.req.query_param("paging").and_then(|p| serde_json::from_str(p).ok());
+    let paging: Option<Value> = ctx
+        .req
+        .query_param("paging")
+        .and_then(|p| serde_json::from_str(p).ok());
     let Some(paging) = paging else {
-        return errors(StatusCode::INTERNAL_SERVER_ERROR, "The paging parameter is missing or invalid.");
+        return errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The paging parameter is missing or invalid.",
+        );
     };
-    let method = paging.get("method").and_then(Value::as_str).unwrap_or("POST");
+    let method = paging
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("POST");
     if !ctx.req.method.as_str().eq_ignore_ascii_case(method) {
         // What the real API answers to a GET on a POSTed query's next page.
-        return http::json(StatusCode::METHOD_NOT_ALLOWED, &json!({
-            "Message": format!("The requested resource does not support http method '{}'.", ctx.req.method)
-        }));
+        return http::json(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &json!({
+                "Message": format!("The requested resource does not support http method '{}'.", ctx.req.method)
+            }),
+        );
     }
-    let body = if method == "GET" { search_param(ctx.req) } else { ctx.req.json().map_err(|m| errors(StatusCode::INTERNAL_SERVER_ERROR, &m)) };
+    let body = if method == "GET" {
+        search_param(ctx.req)
+    } else {
+        ctx.req
+            .json()
+            .map_err(|m| errors(StatusCode::INTERNAL_SERVER_ERROR, &m))
+    };
     let body = match body {
         Ok(body) => body,
         Err(response) => return response,
     };
     if paging.get("body").and_then(Value::as_u64) != Some(body_hash(&body)) {
-        return errors(StatusCode::INTERNAL_SERVER_ERROR, "The query for the next page must be the same as the original query.");
+        return errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The query for the next page must be the same as the original query.",
+        );
     }
     let after = paging.get("lastId").and_then(Value::as_i64);
     query(ctx, table, entity, &body, after)
@@ -276,7 +403,10 @@ fn project(record: &Value, include: &[String]) -> Value {
     for (key, value) in object {
         // `id` and `userDefinedFields` come back whatever was asked for (apigrate's README example of the real
         // API, shared/fixtures/autotask/companies_query_includefields.json).
-        if key == "id" || key == "userDefinedFields" || include.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+        if key == "id"
+            || key == "userDefinedFields"
+            || include.iter().any(|f| f.eq_ignore_ascii_case(key))
+        {
             out.insert(key.clone(), value.clone());
         }
     }
@@ -307,9 +437,23 @@ fn required(entity: &str) -> &'static [&'static str] {
         "contacts" => &["companyID", "firstName", "lastName", "isActive"],
         "ticketnotes" => &["ticketID", "description", "noteType", "publish", "title"],
         "timeentries" => &["resourceID", "dateWorked"],
-        "projects" => &["companyID", "projectName", "status", "projectType", "startDateTime", "endDateTime"],
+        "projects" => &[
+            "companyID",
+            "projectName",
+            "status",
+            "projectType",
+            "startDateTime",
+            "endDateTime",
+        ],
         "tasks" => &["projectID", "title", "status", "taskType"],
-        "contracts" => &["companyID", "contractName", "contractType", "startDate", "endDate", "status"],
+        "contracts" => &[
+            "companyID",
+            "contractName",
+            "contractType",
+            "startDate",
+            "endDate",
+            "status",
+        ],
         _ => &[],
     }
 }
@@ -324,24 +468,39 @@ const REFERENCES: [(&str, &str); 6] = [
     ("assignedResourceID", "resources"),
 ];
 
-fn check_record(entity: &str, record: &Map<String, Value>, tenant: &Tenant, creating: bool) -> Result<(), Response> {
+fn check_record(
+    entity: &str,
+    record: &Map<String, Value>,
+    tenant: &Tenant,
+    creating: bool,
+) -> Result<(), Response> {
     if creating {
         for field in required(entity) {
             if key_ci(record, field).is_none_or(|v| v.is_null() || v.as_str() == Some("")) {
-                return Err(errors(StatusCode::INTERNAL_SERVER_ERROR, &format!("Missing Required Field: {field}")));
+                return Err(errors(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("Missing Required Field: {field}"),
+                ));
             }
         }
     }
     for (field, target) in REFERENCES {
-        let Some(value) = key_ci(record, field) else { continue };
+        let Some(value) = key_ci(record, field) else {
+            continue;
+        };
         if value.is_null() {
             continue;
         }
-        let id = value.as_i64().or_else(|| value.as_str().and_then(|t| t.parse().ok()));
+        let id = value
+            .as_i64()
+            .or_else(|| value.as_str().and_then(|t| t.parse().ok()));
         let exists = id.is_some_and(|id| tenant.store.get(target, id).is_some());
         if tenant.store.len(target) > 0 && !exists {
             // The real wording, spacing included (shared/fixtures/autotask/error_500_validation_reference.json).
-            return Err(errors(StatusCode::INTERNAL_SERVER_ERROR, &format!("Value does not reference an existing entity for {field} . ")));
+            return Err(errors(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("Value does not reference an existing entity for {field} . "),
+            ));
         }
     }
     Ok(())
@@ -350,12 +509,21 @@ fn check_record(entity: &str, record: &Map<String, Value>, tenant: &Tenant, crea
 fn body_object(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Response> {
     match ctx.req.json() {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(errors(StatusCode::INTERNAL_SERVER_ERROR, "The body must be a JSON object.")),
+        Ok(_) => Err(errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The body must be a JSON object.",
+        )),
         Err(message) => Err(errors(StatusCode::INTERNAL_SERVER_ERROR, &message)),
     }
 }
 
-fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, entity: &str, parent: Option<(String, i64)>) -> Response {
+fn create(
+    ctx: Ctx<'_>,
+    route: &Route,
+    table: &RouteTable,
+    entity: &str,
+    parent: Option<(String, i64)>,
+) -> Response {
     let mut record = match body_object(&ctx) {
         Ok(record) => record,
         Err(response) => return response,
@@ -385,23 +553,45 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, entity: &str, parent:
     }
     if entity == "tickets" && !record.contains_key("ticketNumber") {
         let n = ctx.tenant.store.len("tickets") + 1;
-        record.insert("ticketNumber".into(), Value::from(format!("T{}.{n:04}", ctx.now.format("%Y%m%d"))));
+        record.insert(
+            "ticketNumber".into(),
+            Value::from(format!("T{}.{n:04}", ctx.now.format("%Y%m%d"))),
+        );
     }
     let _ = route;
     let id = ctx.tenant.store.insert(entity, Value::Object(record));
     http::json(StatusCode::OK, &json!({ "itemId": id }))
 }
 
-fn update(ctx: Ctx<'_>, route: &Route, table: &RouteTable, entity: &str, parent: Option<(String, i64)>, patch: bool) -> Response {
+fn update(
+    ctx: Ctx<'_>,
+    route: &Route,
+    table: &RouteTable,
+    entity: &str,
+    parent: Option<(String, i64)>,
+    patch: bool,
+) -> Response {
     let body = match body_object(&ctx) {
         Ok(body) => body,
         Err(response) => return response,
     };
     let Some(id) = key_ci(&body, "id").and_then(Value::as_i64) else {
-        return errors(StatusCode::INTERNAL_SERVER_ERROR, "An id is required to update an entity.");
+        return errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "An id is required to update an entity.",
+        );
     };
-    let Some(existing) = ctx.tenant.store.get(entity, id).and_then(Value::as_object).cloned() else {
-        return errors(StatusCode::NOT_FOUND, &format!("No {entity} entity with id {id} was found."));
+    let Some(existing) = ctx
+        .tenant
+        .store
+        .get(entity, id)
+        .and_then(Value::as_object)
+        .cloned()
+    else {
+        return errors(
+            StatusCode::NOT_FOUND,
+            &format!("No {entity} entity with id {id} was found."),
+        );
     };
     let mut record = if patch { existing } else { Map::new() };
     for (key, value) in body {
@@ -416,8 +606,15 @@ fn update(ctx: Ctx<'_>, route: &Route, table: &RouteTable, entity: &str, parent:
         return response;
     }
     let now = stamp(ctx.now);
-    for field in ["lastActivityDate", "lastModifiedDate", "lastModifiedDateTime"] {
-        if let Some(name) = field_names(table, entity).iter().find(|f| f.eq_ignore_ascii_case(field)) {
+    for field in [
+        "lastActivityDate",
+        "lastModifiedDate",
+        "lastModifiedDateTime",
+    ] {
+        if let Some(name) = field_names(table, entity)
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(field))
+        {
             record.insert(name.clone(), Value::from(now.clone()));
         }
     }

@@ -12,12 +12,31 @@ const MIN_TICKETS: usize = 3 * 500 + 20;
 /// Picklist values `(value, label)` of an entity's field.
 fn values(entity: &str, field: &str) -> &'static [(i64, &'static str)] {
     match (entity.to_ascii_lowercase().as_str(), field) {
-        ("tickets", "status") => &[(1, "New"), (5, "Complete"), (8, "In Progress"), (7, "Waiting Customer")],
+        ("tickets", "status") => &[
+            (1, "New"),
+            (5, "Complete"),
+            (8, "In Progress"),
+            (7, "Waiting Customer"),
+        ],
         ("tickets", "priority") => &[(1, "High"), (2, "Medium"), (3, "Low"), (4, "Critical")],
-        ("tickets", "queueID") => &[(29682833, "Client Portal"), (29683378, "Level I Support"), (29683379, "Level II Support")],
+        ("tickets", "queueID") => &[
+            (29682833, "Client Portal"),
+            (29683378, "Level I Support"),
+            (29683379, "Level II Support"),
+        ],
         ("tickets", "ticketType") => &[(1, "Service Request"), (2, "Incident"), (3, "Problem")],
-        ("companies", "companyType") => &[(1, "Customer"), (2, "Lead"), (3, "Prospect"), (4, "Dead"), (6, "Cancellation"), (7, "Vendor"), (8, "Partner")],
-        ("ticketnotes", "noteType") => &[(1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes")],
+        ("companies", "companyType") => &[
+            (1, "Customer"),
+            (2, "Lead"),
+            (3, "Prospect"),
+            (4, "Dead"),
+            (6, "Cancellation"),
+            (7, "Vendor"),
+            (8, "Partner"),
+        ],
+        ("ticketnotes", "noteType") => {
+            &[(1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes")]
+        }
         ("ticketnotes", "publish") => &[(1, "All Autotask Users"), (2, "Internal Project Team")],
         _ => &[],
     }
@@ -41,7 +60,11 @@ const STAMP: &str = "2024-01-02T09:00:00Z";
 pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
     let mut rng = fastrand::Rng::with_seed(seed ^ 0xA7);
     let mut store = Store::default();
-    let resources = [(4, "Api", "User"), (IMPERSONATION_RESOURCE_ID, "Jane", "Doe"), (29682886, "Alex", "Smith")];
+    let resources = [
+        (4, "Api", "User"),
+        (IMPERSONATION_RESOURCE_ID, "Jane", "Doe"),
+        (29682886, "Alex", "Smith"),
+    ];
     for (id, first, last) in resources {
         store.insert("resources", json!({
             "id": id, "firstName": first, "lastName": last, "userName": format!("{}{}", first.to_ascii_lowercase(), &last[..1].to_ascii_lowercase()),
@@ -86,7 +109,12 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
     for t in 0..tickets.max(MIN_TICKETS) {
         let ticket_id = 7000 + t as i64;
         let c = rng.usize(..COMPANIES.len());
-        let activity = format!("2024-{:02}-{:02}T{:02}:00:00Z", 1 + (t / 28) % 12, 1 + t % 28, 8 + t % 10);
+        let activity = format!(
+            "2024-{:02}-{:02}T{:02}:00:00Z",
+            1 + (t / 28) % 12,
+            1 + t % 28,
+            8 + t % 10
+        );
         store.insert("tickets", json!({
             "id": ticket_id, "ticketNumber": format!("T20240101.{t:04}"), "title": SUMMARIES[rng.usize(..SUMMARIES.len())],
             "description": "Reported through the portal.", "companyID": 29683600 + c as i64,

@@ -57,7 +57,10 @@ fn fields(req: &Req) -> Vec<(String, String)> {
         return object
             .into_iter()
             .map(|(key, value)| {
-                let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                let text = value
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| value.to_string());
                 (key, text)
             })
             .collect();
@@ -69,7 +72,9 @@ fn totp_ok(code: &str) -> bool {
     let Ok(secret) = totp_rs::Secret::try_from_base32(TOTP_SECRET) else {
         return false;
     };
-    let totp = totp_rs::Builder::new().with_secret(secret).build_noncompliant();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .build_noncompliant();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -117,7 +122,8 @@ pub fn refresh_form(req: &Req) -> (String, String) {
 
 /// A new session for `user`.
 pub fn issue(user: &str, n: usize, now: DateTime<Utc>, lifetime: std::time::Duration) -> Session {
-    let lifetime = Duration::milliseconds(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 4));
+    let lifetime =
+        Duration::milliseconds(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 4));
     Session {
         user: user.to_owned(),
         access: format!("emu-access-{n:06}-{}", now.timestamp_millis()),

@@ -94,13 +94,19 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
                 tenant.sessions.push(session);
                 http::json(StatusCode::OK, &body)
             }
-            None => vendor_error::bms(StatusCode::UNAUTHORIZED, "Invalid or expired refresh token."),
+            None => vendor_error::bms(
+                StatusCode::UNAUTHORIZED,
+                "Invalid or expired refresh token.",
+            ),
         };
         return Outcome::new(response, Some("RefreshToken"));
     }
     let token = req
         .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
         .map(str::trim);
     let session = token.and_then(|token| tenant.sessions.iter().find(|s| s.access == token));
     let user = match session {
@@ -113,7 +119,10 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
         }
         None => {
             return Outcome::new(
-                vendor_error::bms(StatusCode::UNAUTHORIZED, "Authorization has been denied for this request."),
+                vendor_error::bms(
+                    StatusCode::UNAUTHORIZED,
+                    "Authorization has been denied for this request.",
+                ),
                 None,
             )
         }

@@ -10,7 +10,10 @@ const STAMP: &str = "2024-01-02T09:00:00Z";
 
 fn lookup(store: &mut Store, key: &str, names: &[&str]) {
     for (i, name) in names.iter().enumerate() {
-        store.insert(key, json!({"id": i + 1, "name": name, "isDefault": i == 0, "isActive": true}));
+        store.insert(
+            key,
+            json!({"id": i + 1, "name": name, "isDefault": i == 0, "isActive": true}),
+        );
     }
 }
 
@@ -25,14 +28,33 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
     }
     lookup(s, "priorities", &["Critical", "High", "Medium", "Low"]);
     lookup(s, "queues", &["Service Desk", "Projects", "Escalations"]);
-    lookup(s, "worktypes", &["Remote Support", "Onsite", "Project Work"]);
+    lookup(
+        s,
+        "worktypes",
+        &["Remote Support", "Onsite", "Project Work"],
+    );
     lookup(s, "roles", &["Technician", "Engineer"]);
     lookup(s, "issuetypes", &["Hardware", "Software", "Network"]);
     lookup(s, "accounttypes", &["Customer", "Vendor", "Prospect"]);
-    lookup(s, "lookup/contacttype", &["Primary", "Billing", "Technical"]);
-    lookup(s, "lookup/tickettype", &["Incident", "Service Request", "Problem"]);
-    lookup(s, "lookup/ticketsource", &["Email", "Phone", "Portal", "Chat"]);
-    for (i, (first, last)) in [("Jane", "Doe"), ("Alex", "Smith"), ("Rewst", "Api")].iter().enumerate() {
+    lookup(
+        s,
+        "lookup/contacttype",
+        &["Primary", "Billing", "Technical"],
+    );
+    lookup(
+        s,
+        "lookup/tickettype",
+        &["Incident", "Service Request", "Problem"],
+    );
+    lookup(
+        s,
+        "lookup/ticketsource",
+        &["Email", "Phone", "Portal", "Chat"],
+    );
+    for (i, (first, last)) in [("Jane", "Doe"), ("Alex", "Smith"), ("Rewst", "Api")]
+        .iter()
+        .enumerate()
+    {
         s.insert("assignees", json!({"id": i + 1, "name": format!("{first} {last}"), "emailAddress": format!("{}.{}@emulated-msp.example", first.to_ascii_lowercase(), last.to_ascii_lowercase()), "jobTitle": "Technician"}));
     }
     let mut contact_id = 1;
@@ -66,7 +88,11 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
         let account = rng.i64(1..=COMPANIES.len() as i64);
         let status = rng.usize(..statuses.len());
         let created = format!("2024-01-{:02}T{:02}:00:00Z", 1 + t % 28, 8 + t % 10);
-        let completed: Value = if status == 3 { Value::from(created.clone()) } else { Value::Null };
+        let completed: Value = if status == 3 {
+            Value::from(created.clone())
+        } else {
+            Value::Null
+        };
         let priority = rng.usize(..4);
         s.insert("tickets", json!({
             "id": ticket_id, "ticketNumber": format!("T{ticket_id:06}"), "title": SUMMARIES[rng.usize(..SUMMARIES.len())],
@@ -79,5 +105,8 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
             "createdOn": created, "modifiedOn": created, "createdBy": 1, "modifiedBy": 1, "createdByName": "Admin", "lastActivityUpdate": created,
         }));
     }
-    Tenant { store, sessions: Vec::new() }
+    Tenant {
+        store,
+        sessions: Vec::new(),
+    }
 }

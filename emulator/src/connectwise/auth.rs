@@ -72,15 +72,17 @@ pub fn check(req: &Req, member_keys: &[MemberKey], now: DateTime<Utc>) -> Result
         })
         .and_then(|bytes| String::from_utf8(bytes).ok());
     let Some(decoded) = decoded else {
-        return Err(unauthorized("Authorization header is not valid Basic credentials."));
+        return Err(unauthorized(
+            "Authorization header is not valid Basic credentials.",
+        ));
     };
     let Some((user, private)) = decoded.split_once(':') else {
-        return Err(unauthorized("Authorization header is not valid Basic credentials."));
+        return Err(unauthorized(
+            "Authorization header is not valid Basic credentials.",
+        ));
     };
     let Some((company, public)) = user.split_once('+') else {
-        return Err(unauthorized(
-            "The user name must be companyId+publicKey.",
-        ));
+        return Err(unauthorized("The user name must be companyId+publicKey."));
     };
     if !company.eq_ignore_ascii_case(COMPANY) {
         return Err(unauthorized("Authentication failed: unknown company."));
@@ -96,7 +98,9 @@ pub fn check(req: &Req, member_keys: &[MemberKey], now: DateTime<Utc>) -> Result
         }
         Caller::Member(key.member.clone())
     } else {
-        return Err(unauthorized("Authentication failed: invalid public or private key."));
+        return Err(unauthorized(
+            "Authentication failed: invalid public or private key.",
+        ));
     };
     match req.header("clientid") {
         Some(client_id) if !client_id.trim().is_empty() => Ok(caller),

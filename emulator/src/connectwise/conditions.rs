@@ -240,7 +240,9 @@ pub fn parse(text: &str) -> Result<Cond, ConditionError> {
 
 impl Parser {
     fn offset(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.end, |(offset, _)| *offset)
+        self.tokens
+            .get(self.pos)
+            .map_or(self.end, |(offset, _)| *offset)
     }
 
     fn error(&self, message: &str) -> ConditionError {
@@ -298,7 +300,9 @@ impl Parser {
     fn comparison(&mut self) -> Result<Cond, ConditionError> {
         let field = match self.peek() {
             Some(Token::Ident(name))
-                if !["and", "or", "not"].iter().any(|k| name.eq_ignore_ascii_case(k)) =>
+                if !["and", "or", "not"]
+                    .iter()
+                    .any(|k| name.eq_ignore_ascii_case(k)) =>
             {
                 name.clone()
             }
@@ -508,7 +512,9 @@ mod tests {
     }
 
     fn check(text: &str) -> bool {
-        parse(text).unwrap_or_else(|e| panic!("{text}: {e}")).matches(&ticket())
+        parse(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .matches(&ticket())
     }
 
     #[test]
@@ -526,14 +532,25 @@ mod tests {
         assert!(check("_info/lastUpdated > [2024-01-01T00:00:00Z]"));
         assert!(!check("_info/lastUpdated < [2024-01-01T00:00:00Z]"));
         assert!(check(r#"(id = 1 OR id = 7) and NOT (closedFlag = true)"#));
-        assert!(check(r#"communicationItems/value like "ann@*" AND communicationItems/communicationType = "Email""#));
+        assert!(check(
+            r#"communicationItems/value like "ann@*" AND communicationItems/communicationType = "Email""#
+        ));
         assert!(check("parentTicketId = null"));
         assert!(check("id >= 7 and id <= 7 and id < 8 and id > 6"));
     }
 
     #[test]
     fn invalid_conditions_say_where() {
-        for text in ["", "id =", "id == 1", "(id = 1", "id in 1", "summary contains 5", "id = [notadate]", "id = 1 id = 2"] {
+        for text in [
+            "",
+            "id =",
+            "id == 1",
+            "(id = 1",
+            "id in 1",
+            "summary contains 5",
+            "id = [notadate]",
+            "id = 1 id = 2",
+        ] {
             assert!(parse(text).is_err(), "{text} should be refused");
         }
         assert_eq!(parse("id = 1 xor").unwrap_err().offset, 7);

@@ -53,7 +53,11 @@ impl Filters {
                 ("childConditions", &filters.child),
             ] {
                 for field in cond.iter().flat_map(|c| c.fields()) {
-                    let first = field.split('/').next().unwrap_or(field).to_ascii_lowercase();
+                    let first = field
+                        .split('/')
+                        .next()
+                        .unwrap_or(field)
+                        .to_ascii_lowercase();
                     if !known.contains(&first) {
                         return Err(ParamError {
                             param,
@@ -215,13 +219,31 @@ pub fn paging(req: &Req) -> Result<Paging, ParamError> {
 }
 
 /// One page of `records` and the `Link` header for it.
-pub fn page(records: Vec<Value>, paging: &Paging, req: &Req, self_url: &str) -> (Vec<Value>, Option<String>) {
+pub fn page(
+    records: Vec<Value>,
+    paging: &Paging,
+    req: &Req,
+    self_url: &str,
+) -> (Vec<Value>, Option<String>) {
     match *paging {
         Paging::Numbered { page, size } => {
             let total = records.len();
             let last = total.div_ceil(size).max(1);
-            let items: Vec<Value> = records.into_iter().skip((page - 1) * size).take(size).collect();
-            let link = |n: usize, rel: &str| format!("<{}>; rel=\"{rel}\"", url_with(req, self_url, &[("page", n.to_string()), ("pageSize", size.to_string())]));
+            let items: Vec<Value> = records
+                .into_iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .collect();
+            let link = |n: usize, rel: &str| {
+                format!(
+                    "<{}>; rel=\"{rel}\"",
+                    url_with(
+                        req,
+                        self_url,
+                        &[("page", n.to_string()), ("pageSize", size.to_string())]
+                    )
+                )
+            };
             let mut links = Vec::new();
             if page > 1 {
                 links.push(link(page - 1, "prev"));
@@ -238,17 +260,33 @@ pub fn page(records: Vec<Value>, paging: &Paging, req: &Req, self_url: &str) -> 
             records.sort_by_key(|r| r.get("id").and_then(Value::as_i64).unwrap_or_default());
             let remaining: Vec<Value> = records
                 .into_iter()
-                .filter(|r| after.is_none_or(|after| r.get("id").and_then(Value::as_i64).unwrap_or_default() > after))
+                .filter(|r| {
+                    after.is_none_or(|after| {
+                        r.get("id").and_then(Value::as_i64).unwrap_or_default() > after
+                    })
+                })
                 .collect();
             let more = remaining.len() > size;
             let items: Vec<Value> = remaining.into_iter().take(size).collect();
             let link = more
-                .then(|| items.last().and_then(|r| r.get("id")).and_then(Value::as_i64))
+                .then(|| {
+                    items
+                        .last()
+                        .and_then(|r| r.get("id"))
+                        .and_then(Value::as_i64)
+                })
                 .flatten()
                 .map(|last_id| {
                     format!(
                         "<{}>; rel=\"next\"",
-                        url_with(req, self_url, &[("pageId", last_id.to_string()), ("pageSize", size.to_string())])
+                        url_with(
+                            req,
+                            self_url,
+                            &[
+                                ("pageId", last_id.to_string()),
+                                ("pageSize", size.to_string())
+                            ]
+                        )
                     )
                 });
             (items, link)
@@ -260,7 +298,9 @@ pub fn page(records: Vec<Value>, paging: &Paging, req: &Req, self_url: &str) -> 
 fn url_with(req: &Req, self_url: &str, set: &[(&str, String)]) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in &req.query {
-        if !set.iter().any(|(name, _)| key.eq_ignore_ascii_case(name)) && !key.eq_ignore_ascii_case("page") {
+        if !set.iter().any(|(name, _)| key.eq_ignore_ascii_case(name))
+            && !key.eq_ignore_ascii_case("page")
+        {
             serializer.append_pair(key, value);
         }
     }

@@ -41,7 +41,11 @@ enum Action {
 fn classify(matched: &Matched<'_>, path: &str) -> Action {
     let route = matched.route;
     let mut parts: Vec<(bool, String)> = Vec::new();
-    let templ: Vec<&str> = route.template.split('/').filter(|s| !s.is_empty()).collect();
+    let templ: Vec<&str> = route
+        .template
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let actual: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     for (t, a) in templ.iter().zip(&actual) {
         let is_param = t.starts_with('{');
@@ -81,7 +85,10 @@ fn classify(matched: &Matched<'_>, path: &str) -> Action {
         .response
         .as_ref()
         .is_some_and(|r| r.get("type").and_then(Value::as_str) == Some("array"));
-    let response_is_record = route.response.as_ref().is_some_and(|r| ref_name(r).is_some());
+    let response_is_record = route
+        .response
+        .as_ref()
+        .is_some_and(|r| ref_name(r).is_some());
     if last_is_param {
         let collection = key(&parts[..parts.len() - 1]);
         return match method {
@@ -94,7 +101,9 @@ fn classify(matched: &Matched<'_>, path: &str) -> Action {
     }
     match method {
         "GET" if response_is_array => Action::List(key(&parts)),
-        "POST" if response_is_record && route.body.as_ref().is_some_and(|b| ref_name(b).is_some()) => {
+        "POST"
+            if response_is_record && route.body.as_ref().is_some_and(|b| ref_name(b).is_some()) =>
+        {
             Action::Create(key(&parts))
         }
         _ => Action::Other,
@@ -115,7 +124,10 @@ pub(crate) fn serve(ctx: Ctx<'_>) -> Outcome {
             vendor_error::connectwise(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "MethodNotAllowed",
-                &format!("The requested resource does not support http method '{}'.", ctx.req.method),
+                &format!(
+                    "The requested resource does not support http method '{}'.",
+                    ctx.req.method
+                ),
                 None,
             )
         };
@@ -131,14 +143,20 @@ pub(crate) fn serve(ctx: Ctx<'_>) -> Outcome {
 
 fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
     let route = matched.route;
-    if route.template.eq_ignore_ascii_case("/system/members/{memberIdentifier}/tokens") {
+    if route
+        .template
+        .eq_ignore_ascii_case("/system/members/{memberIdentifier}/tokens")
+    {
         return member_token(ctx, matched);
     }
     if route.template == "/system/info" {
-        return http::json(StatusCode::OK, &json!({
-            "version": "v2022.1", "isCloud": true, "serverTimeZone": "Eastern Standard Time",
-            "cloudRegion": "NA", "licenseBits": []
-        }));
+        return http::json(
+            StatusCode::OK,
+            &json!({
+                "version": "v2022.1", "isCloud": true, "serverTimeZone": "Eastern Standard Time",
+                "cloudRegion": "NA", "licenseBits": []
+            }),
+        );
     }
     match classify(matched, ctx.rest) {
         Action::List(key) => list(ctx, route, table, &key),
@@ -179,7 +197,12 @@ fn bad_param(error: query::ParamError) -> Response {
     )
 }
 
-fn filtered(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Result<Vec<Value>, Response> {
+fn filtered(
+    ctx: &Ctx<'_>,
+    route: &Route,
+    table: &RouteTable,
+    key: &str,
+) -> Result<Vec<Value>, Response> {
     let filters = Filters::parse(ctx.req, &item_fields(route, table)).map_err(bad_param)?;
     Ok(ctx
         .tenant
@@ -217,7 +240,10 @@ fn list(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Response 
 }
 
 fn count_shaped(route: &Route, table: &RouteTable) -> bool {
-    route.response.as_ref().is_some_and(|r| table.properties(r).iter().any(|(name, _)| *name == "count"))
+    route
+        .response
+        .as_ref()
+        .is_some_and(|r| table.properties(r).iter().any(|(name, _)| *name == "count"))
 }
 
 fn count(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Response {
@@ -245,10 +271,20 @@ fn not_found(key: &str, id: &str) -> Response {
 
 /// `service/tickets` → `Ticket`-ish display name.
 fn resource_name(key: &str) -> String {
-    let last = key.rsplit('/').find(|s| s.parse::<i64>().is_err()).unwrap_or(key);
-    let singular = last.strip_suffix("ies").map(|s| format!("{s}y")).or_else(|| last.strip_suffix('s').map(str::to_owned)).unwrap_or_else(|| last.to_owned());
+    let last = key
+        .rsplit('/')
+        .find(|s| s.parse::<i64>().is_err())
+        .unwrap_or(key);
+    let singular = last
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| last.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| last.to_owned());
     let mut chars = singular.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A 404 when `key` is a child collection of a record that does not exist.
@@ -278,7 +314,10 @@ fn find_id(ctx: &Ctx<'_>, key: &str, id: &str) -> Option<i64> {
 
 fn get(ctx: Ctx<'_>, key: &str, id: &str) -> Response {
     match find_id(&ctx, key, id).and_then(|id| ctx.tenant.store.get(key, id)) {
-        Some(record) => http::json(StatusCode::OK, &query::project(record, ctx.req.query_param("fields"))),
+        Some(record) => http::json(
+            StatusCode::OK,
+            &query::project(record, ctx.req.query_param("fields")),
+        ),
         None => not_found(key, id),
     }
 }
@@ -309,9 +348,16 @@ fn required_fields(key: &str) -> &'static [&'static str] {
 
 /// `Ticket` → `ticket`, `CallbackEntry` → `callbackEntry` (the `resource` of error entries).
 fn resource_of(route: &Route) -> String {
-    let name = route.body.as_ref().and_then(|b| ref_name(b)).unwrap_or("object");
+    let name = route
+        .body
+        .as_ref()
+        .and_then(|b| ref_name(b))
+        .unwrap_or("object");
     let mut chars = name.chars();
-    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn invalid(resource: &str, errors: Vec<Value>) -> Response {
@@ -325,17 +371,27 @@ fn invalid(resource: &str, errors: Vec<Value>) -> Response {
 
 fn validate(route: &Route, table: &RouteTable, key: &str, record: &Value) -> Result<(), Response> {
     let resource = resource_of(route);
-    let mut required: Vec<&str> = route.body.as_ref().map(|b| table.required(b)).unwrap_or_default();
+    let mut required: Vec<&str> = route
+        .body
+        .as_ref()
+        .map(|b| table.required(b))
+        .unwrap_or_default();
     required.extend(required_fields(key));
     let missing: Vec<Value> = required
         .iter()
-        .filter(|field| record.get(**field).is_none_or(|v| v.is_null() || v.as_str() == Some("")))
-        .map(|field| json!({
-            "code": "NullValue",
-            "message": format!("{field} may not be null."),
-            "resource": resource,
-            "field": field,
-        }))
+        .filter(|field| {
+            record
+                .get(**field)
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+        })
+        .map(|field| {
+            json!({
+                "code": "NullValue",
+                "message": format!("{field} may not be null."),
+                "resource": resource,
+                "field": field,
+            })
+        })
         .collect();
     if missing.is_empty() {
         Ok(())
@@ -345,7 +401,14 @@ fn validate(route: &Route, table: &RouteTable, key: &str, record: &Value) -> Res
 }
 
 /// Fills references, defaults and `_info` of a record about to be stored.
-fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: &mut Value, created: bool) -> Result<(), Response> {
+fn prepare(
+    ctx: &Ctx<'_>,
+    route: &Route,
+    table: &RouteTable,
+    key: &str,
+    record: &mut Value,
+    created: bool,
+) -> Result<(), Response> {
     if key == "service/tickets" {
         // The board first (it may be named, not numbered): the default status is the board's.
         if let Some(board) = record.get("board").cloned() {
@@ -354,28 +417,49 @@ fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: 
                 record["board"] = probe["board"].clone();
             }
         }
-        let object = record.as_object_mut().ok_or_else(|| invalid("ticket", vec![]))?;
+        let object = record
+            .as_object_mut()
+            .ok_or_else(|| invalid("ticket", vec![]))?;
         object.entry("board").or_insert_with(|| json!({"id": 1}));
         if object.get("status").is_none_or(Value::is_null) {
-            let board = object.get("board").and_then(|b| b.get("id")).and_then(Value::as_i64).unwrap_or(1);
-            if let Some(first) = ctx.tenant.store.list(&format!("service/boards/{board}/statuses")).next() {
+            let board = object
+                .get("board")
+                .and_then(|b| b.get("id"))
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            if let Some(first) = ctx
+                .tenant
+                .store
+                .list(&format!("service/boards/{board}/statuses"))
+                .next()
+            {
                 object.insert("status".into(), json!({"id": first["id"]}));
             }
         }
     }
     if let Err((field, message)) = refs::resolve(&ctx.tenant.store, record, ctx.api_base) {
         let resource = resource_of(route);
-        return Err(invalid(&resource, vec![json!({
-            "code": "InvalidField", "message": message, "resource": resource, "field": field
-        })]));
+        return Err(invalid(
+            &resource,
+            vec![json!({
+                "code": "InvalidField", "message": message, "resource": resource, "field": field
+            })],
+        ));
     }
     let now = stamp(ctx.now);
     let who = ctx.caller.identifier().to_owned();
-    let schema_has = |name: &str| route.response.as_ref().is_some_and(|r| table.properties(r).iter().any(|(p, _)| *p == name));
+    let schema_has = |name: &str| {
+        route
+            .response
+            .as_ref()
+            .is_some_and(|r| table.properties(r).iter().any(|(p, _)| *p == name))
+    };
     let Some(object) = record.as_object_mut() else {
         return Ok(());
     };
-    let info = object.entry("_info").or_insert_with(|| Value::Object(Map::new()));
+    let info = object
+        .entry("_info")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(info) = info {
         info.insert("lastUpdated".into(), Value::from(now.clone()));
         info.insert("updatedBy".into(), Value::from(who.clone()));
@@ -385,14 +469,20 @@ fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: 
         }
     }
     if created {
-        for (field, value) in [("dateEntered", &now), ("enteredBy", &who), ("dateCreated", &now), ("createdBy", &who)] {
+        for (field, value) in [
+            ("dateEntered", &now),
+            ("enteredBy", &who),
+            ("dateCreated", &now),
+            ("createdBy", &who),
+        ] {
             if schema_has(field) {
                 object.insert(field.into(), Value::from(value.clone()));
             }
         }
     }
     if key == "service/tickets" {
-        let closed = refs::status_closed(&ctx.tenant.store, &Value::Object(object.clone())).unwrap_or(false);
+        let closed =
+            refs::status_closed(&ctx.tenant.store, &Value::Object(object.clone())).unwrap_or(false);
         object.insert("closedFlag".into(), Value::from(closed));
         if closed && object.get("closedDate").is_none_or(Value::is_null) {
             object.insert("closedDate".into(), Value::from(now.clone()));
@@ -405,8 +495,20 @@ fn prepare(ctx: &Ctx<'_>, route: &Route, table: &RouteTable, key: &str, record: 
 fn add_hrefs(api_base: &str, key: &str, id: i64, record: &mut Value) {
     if key == "service/tickets" {
         if let Some(Value::Object(info)) = record.get_mut("_info") {
-            for child in ["notes", "timeentries", "tasks", "documents", "configurations", "activities", "scheduleentries", "products"] {
-                info.insert(format!("{child}_href"), Value::from(format!("{api_base}/{key}/{id}/{child}")));
+            for child in [
+                "notes",
+                "timeentries",
+                "tasks",
+                "documents",
+                "configurations",
+                "activities",
+                "scheduleentries",
+                "products",
+            ] {
+                info.insert(
+                    format!("{child}_href"),
+                    Value::from(format!("{api_base}/{key}/{id}/{child}")),
+                );
             }
         }
     }
@@ -418,8 +520,20 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Respons
     }
     let mut record = match ctx.req.json() {
         Ok(Value::Object(object)) => Value::Object(object),
-        Ok(_) => return invalid(&resource_of(route), vec![json!({"code": "InvalidObject", "message": "The body must be a JSON object."})]),
-        Err(message) => return invalid(&resource_of(route), vec![json!({"code": "InvalidObject", "message": message})]),
+        Ok(_) => {
+            return invalid(
+                &resource_of(route),
+                vec![
+                    json!({"code": "InvalidObject", "message": "The body must be a JSON object."}),
+                ],
+            )
+        }
+        Err(message) => {
+            return invalid(
+                &resource_of(route),
+                vec![json!({"code": "InvalidObject", "message": message})],
+            )
+        }
     };
     if let Some(object) = record.as_object_mut() {
         object.remove("id");
@@ -428,7 +542,10 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Respons
         if parts.len() >= 4 {
             if let Ok(parent) = parts[parts.len() - 2].parse::<i64>() {
                 let field = format!("{}Id", singular(parts[parts.len() - 3]));
-                let schema_has = route.response.as_ref().is_some_and(|r| table.properties(r).iter().any(|(p, _)| *p == field));
+                let schema_has = route
+                    .response
+                    .as_ref()
+                    .is_some_and(|r| table.properties(r).iter().any(|(p, _)| *p == field));
                 if schema_has {
                     object.insert(field, Value::from(parent));
                 }
@@ -451,7 +568,10 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Respons
         add_hrefs(ctx.api_base, key, id, stored);
     }
     let stored = ctx.tenant.store.get(key, id).cloned().unwrap_or_default();
-    http::json(StatusCode::from_u16(route.status).unwrap_or(StatusCode::CREATED), &stored)
+    http::json(
+        StatusCode::from_u16(route.status).unwrap_or(StatusCode::CREATED),
+        &stored,
+    )
 }
 
 /// `tickets` → `ticket`, `companies` → `company`.
@@ -474,18 +594,32 @@ fn duplicate_callback(ctx: &Ctx<'_>, record: &Value) -> Option<Response> {
     ctx.tenant
         .store
         .list("system/callbacks")
-        .any(|existing| ["url", "objectId", "type", "level"].iter().all(|f| same(existing, f)))
+        .any(|existing| {
+            ["url", "objectId", "type", "level"]
+                .iter()
+                .all(|f| same(existing, f))
+        })
         .then(|| {
-            invalid("callbackEntry", vec![json!({
-                "code": "ObjectExists",
-                "message": "A matching callback entry already exists",
-                "resource": "callbackEntry",
-                "field": "objectId",
-            })])
+            invalid(
+                "callbackEntry",
+                vec![json!({
+                    "code": "ObjectExists",
+                    "message": "A matching callback entry already exists",
+                    "resource": "callbackEntry",
+                    "field": "objectId",
+                })],
+            )
         })
 }
 
-fn write(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str, id: &str, patch: bool) -> Response {
+fn write(
+    ctx: Ctx<'_>,
+    route: &Route,
+    table: &RouteTable,
+    key: &str,
+    id: &str,
+    patch: bool,
+) -> Response {
     let Some(id_num) = find_id(&ctx, key, id) else {
         return not_found(key, id);
     };
@@ -494,15 +628,25 @@ fn write(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str, id: &str, p
     };
     let body = match ctx.req.json() {
         Ok(body) => body,
-        Err(message) => return invalid(&resource_of(route), vec![json!({"code": "InvalidObject", "message": message})]),
+        Err(message) => {
+            return invalid(
+                &resource_of(route),
+                vec![json!({"code": "InvalidObject", "message": message})],
+            )
+        }
     };
     let mut record = if patch {
         match apply_patch(existing.clone(), &body) {
             Ok(record) => record,
             Err(message) => {
-                return vendor_error::connectwise(StatusCode::BAD_REQUEST, "InvalidObject", &message, Some(json!([{
-                    "code": "InvalidPatchOperation", "message": message, "resource": "patchOperation", "field": "op"
-                }])))
+                return vendor_error::connectwise(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidObject",
+                    &message,
+                    Some(json!([{
+                        "code": "InvalidPatchOperation", "message": message, "resource": "patchOperation", "field": "op"
+                    }])),
+                )
             }
         }
     } else {
@@ -522,21 +666,36 @@ fn write(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str, id: &str, p
         return response;
     }
     ctx.tenant.store.replace(key, id_num, record);
-    let stored = ctx.tenant.store.get(key, id_num).cloned().unwrap_or_default();
+    let stored = ctx
+        .tenant
+        .store
+        .get(key, id_num)
+        .cloned()
+        .unwrap_or_default();
     http::json(StatusCode::OK, &stored)
 }
 
 /// JSON Patch (`[{op, path, value}]`, paths with or without the leading `/`): `add`, `replace`, `remove`.
 fn apply_patch(mut record: Value, body: &Value) -> Result<Value, String> {
     let Some(operations) = body.as_array() else {
-        return Err("The body must be an array of patch operations [{op, path, value}].".to_owned());
+        return Err(
+            "The body must be an array of patch operations [{op, path, value}].".to_owned(),
+        );
     };
     for operation in operations {
-        let op = operation.get("op").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        let op = operation
+            .get("op")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let Some(path) = operation.get("path").and_then(Value::as_str) else {
             return Err("A patch operation needs a path.".to_owned());
         };
-        let parts: Vec<&str> = path.trim_start_matches('/').split('/').filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = path
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .collect();
         let Some((last, parents)) = parts.split_last() else {
             return Err("A patch operation needs a non-empty path.".to_owned());
         };
@@ -546,7 +705,9 @@ fn apply_patch(mut record: Value, body: &Value) -> Result<Value, String> {
                 return Err(format!("{path} does not name a field"));
             };
             let real = crate::store::real_key(object, part).unwrap_or_else(|| (*part).to_owned());
-            target = object.entry(real).or_insert_with(|| Value::Object(Map::new()));
+            target = object
+                .entry(real)
+                .or_insert_with(|| Value::Object(Map::new()));
             if target.is_null() {
                 *target = Value::Object(Map::new());
             }
@@ -568,7 +729,11 @@ fn apply_patch(mut record: Value, body: &Value) -> Result<Value, String> {
             "remove" => {
                 object.remove(&real);
             }
-            other => return Err(format!("'{other}' is not a supported patch operation (add, replace, remove)")),
+            other => {
+                return Err(format!(
+                    "'{other}' is not a supported patch operation (add, replace, remove)"
+                ))
+            }
         }
     }
     Ok(record)
@@ -578,13 +743,25 @@ fn member_token(ctx: Ctx<'_>, matched: &Matched<'_>) -> Response {
     if ctx.req.method != Method::POST {
         return example(matched.route, RouteTable::get(Vendor::ConnectWise));
     }
-    let member = matched.param("memberIdentifier").unwrap_or_default().to_owned();
-    let known = ctx.tenant.store.find_by("system/members", "identifier", &member).is_some();
+    let member = matched
+        .param("memberIdentifier")
+        .unwrap_or_default()
+        .to_owned();
+    let known = ctx
+        .tenant
+        .store
+        .find_by("system/members", "identifier", &member)
+        .is_some();
     if !known {
         return not_found("system/members", &member);
     }
     if *ctx.caller != Caller::ApiMember || !member.eq_ignore_ascii_case(IMPERSONABLE_MEMBER) {
-        return vendor_error::connectwise(StatusCode::FORBIDDEN, "Forbidden", "You do not have permission to impersonate this member.", None);
+        return vendor_error::connectwise(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "You do not have permission to impersonate this member.",
+            None,
+        );
     }
     let n = ctx.tenant.member_keys.len() + 1;
     let expires = ctx.now + chrono::Duration::hours(4);
@@ -615,13 +792,20 @@ mod tests {
     #[test]
     fn json_patch_replaces_adds_and_removes() {
         let record = json!({"summary": "a", "status": {"id": 1, "name": "New"}, "budgetHours": 2});
-        let patched = apply_patch(record, &json!([
-            {"op": "replace", "path": "/summary", "value": "b"},
-            {"op": "replace", "path": "status", "value": {"id": 3}},
-            {"op": "remove", "path": "budgetHours"},
-            {"op": "add", "path": "/owner/identifier", "value": "jdoe"}
-        ])).unwrap();
-        assert_eq!(patched, json!({"summary": "b", "status": {"id": 3}, "owner": {"identifier": "jdoe"}}));
+        let patched = apply_patch(
+            record,
+            &json!([
+                {"op": "replace", "path": "/summary", "value": "b"},
+                {"op": "replace", "path": "status", "value": {"id": 3}},
+                {"op": "remove", "path": "budgetHours"},
+                {"op": "add", "path": "/owner/identifier", "value": "jdoe"}
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            patched,
+            json!({"summary": "b", "status": {"id": 3}, "owner": {"identifier": "jdoe"}})
+        );
         assert!(apply_patch(json!({}), &json!({"op": "replace"})).is_err());
         assert!(apply_patch(json!({}), &json!([{"op": "move", "path": "a"}])).is_err());
     }

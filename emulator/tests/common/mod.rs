@@ -13,10 +13,18 @@ pub async fn start() -> (Emulator, Client) {
 }
 
 /// `{base}/v2022_1/apis/3.0{path}` with Basic company+public:private and clientId.
-pub fn cw(emulator: &Emulator, client: &Client, method: reqwest::Method, path: &str) -> RequestBuilder {
+pub fn cw(
+    emulator: &Emulator,
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+) -> RequestBuilder {
     let creds = emulator.credentials().connectwise;
     client
-        .request(method, format!("{}/v2022_1/apis/3.0{path}", emulator.base_url()))
+        .request(
+            method,
+            format!("{}/v2022_1/apis/3.0{path}", emulator.base_url()),
+        )
         .header(
             "authorization",
             psa_emulator::connectwise::basic(&creds.company, &creds.public_key, &creds.private_key),
@@ -25,12 +33,27 @@ pub fn cw(emulator: &Emulator, client: &Client, method: reqwest::Method, path: &
 }
 
 /// `{zone}/V1.0{path}` with the three Autotask headers.
-pub fn at(emulator: &Emulator, client: &Client, method: reqwest::Method, path: &str) -> RequestBuilder {
+pub fn at(
+    emulator: &Emulator,
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+) -> RequestBuilder {
     let creds = emulator.credentials().autotask;
-    at_url(emulator, client, method, &format!("{}/V1.0{path}", creds.zone_url))
+    at_url(
+        emulator,
+        client,
+        method,
+        &format!("{}/V1.0{path}", creds.zone_url),
+    )
 }
 
-pub fn at_url(emulator: &Emulator, client: &Client, method: reqwest::Method, url: &str) -> RequestBuilder {
+pub fn at_url(
+    emulator: &Emulator,
+    client: &Client,
+    method: reqwest::Method,
+    url: &str,
+) -> RequestBuilder {
     let creds = emulator.credentials().autotask;
     client
         .request(method, url)
@@ -42,7 +65,9 @@ pub fn at_url(emulator: &Emulator, client: &Client, method: reqwest::Method, url
 /// The current TOTP code of the demo BMS user.
 pub fn totp_now(seed: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(seed).expect("base32 seed");
-    let totp = totp_rs::Builder::new().with_secret(secret).build_noncompliant();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .build_noncompliant();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -73,7 +98,12 @@ pub async fn bms_login(emulator: &Emulator, client: &Client) -> Value {
 }
 
 /// A BMS request with a fresh bearer token.
-pub async fn bms(emulator: &Emulator, client: &Client, method: reqwest::Method, path: &str) -> RequestBuilder {
+pub async fn bms(
+    emulator: &Emulator,
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+) -> RequestBuilder {
     let login = bms_login(emulator, client).await;
     let token = login["result"]["accessToken"].as_str().unwrap().to_owned();
     client
