@@ -59,6 +59,18 @@ pub fn json(status: StatusCode, value: &Value) -> Response {
     json_typed(status, value, "application/json; charset=utf-8")
 }
 
+/// A JSON answer from anything serializable (a page of borrowed records, without copying them).
+pub fn json_of<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
 /// A JSON answer with a vendor's media type.
 pub fn json_typed(status: StatusCode, value: &Value, content_type: &'static str) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_default();

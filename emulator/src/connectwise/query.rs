@@ -93,7 +93,7 @@ impl Filters {
 }
 
 /// Sorts by `orderBy` (`name asc, id desc`); records without the field sort first.
-pub fn order(records: &mut [Value], order_by: Option<&str>) -> Result<(), ParamError> {
+pub fn order(records: &mut [&Value], order_by: Option<&str>) -> Result<(), ParamError> {
     let Some(order_by) = order_by.filter(|t| !t.trim().is_empty()) else {
         return Ok(());
     };
@@ -219,17 +219,17 @@ pub fn paging(req: &Req) -> Result<Paging, ParamError> {
 }
 
 /// One page of `records` and the `Link` header for it.
-pub fn page(
-    records: Vec<Value>,
+pub fn page<'a>(
+    records: Vec<&'a Value>,
     paging: &Paging,
     req: &Req,
     self_url: &str,
-) -> (Vec<Value>, Option<String>) {
+) -> (Vec<&'a Value>, Option<String>) {
     match *paging {
         Paging::Numbered { page, size } => {
             let total = records.len();
             let last = total.div_ceil(size).max(1);
-            let items: Vec<Value> = records
+            let items: Vec<&Value> = records
                 .into_iter()
                 .skip((page - 1) * size)
                 .take(size)
@@ -258,7 +258,7 @@ pub fn page(
         Paging::ForwardOnly { after, size } => {
             let mut records = records;
             records.sort_by_key(|r| r.get("id").and_then(Value::as_i64).unwrap_or_default());
-            let remaining: Vec<Value> = records
+            let remaining: Vec<&Value> = records
                 .into_iter()
                 .filter(|r| {
                     after.is_none_or(|after| {
@@ -267,7 +267,7 @@ pub fn page(
                 })
                 .collect();
             let more = remaining.len() > size;
-            let items: Vec<Value> = remaining.into_iter().take(size).collect();
+            let items: Vec<&Value> = remaining.into_iter().take(size).collect();
             let link = more
                 .then(|| {
                     items

@@ -197,19 +197,18 @@ fn bad_param(error: query::ParamError) -> Response {
     )
 }
 
-fn filtered(
-    ctx: &Ctx<'_>,
+fn filtered<'a>(
+    ctx: &'a Ctx<'_>,
     route: &Route,
     table: &RouteTable,
     key: &str,
-) -> Result<Vec<Value>, Response> {
+) -> Result<Vec<&'a Value>, Response> {
     let filters = Filters::parse(ctx.req, &item_fields(route, table)).map_err(bad_param)?;
     Ok(ctx
         .tenant
         .store
         .list(key)
         .filter(|record| filters.matches(record))
-        .cloned()
         .collect())
 }
 
@@ -230,9 +229,16 @@ fn list(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Response 
     };
     let self_url = format!("{}{}", ctx.api_base, ctx.rest);
     let (items, link) = query::page(records, &paging, ctx.req, &self_url);
-    let fields = ctx.req.query_param("fields");
-    let items: Vec<Value> = items.iter().map(|r| query::project(r, fields)).collect();
-    let response = http::json(StatusCode::OK, &Value::Array(items));
+    let response = match ctx.req.query_param("fields") {
+        Some(fields) => {
+            let items: Vec<Value> = items
+                .iter()
+                .map(|r| query::project(r, Some(fields)))
+                .collect();
+            http::json_of(StatusCode::OK, &items)
+        }
+        None => http::json_of(StatusCode::OK, &items),
+    };
     match link {
         Some(link) => http::with_header(response, "link", &link),
         None => response,
