@@ -462,3 +462,57 @@ async fn member_impersonation_signs_records_with_the_member() {
     .await;
     assert_eq!(status, 401, "an expired member key pair");
 }
+
+#[tokio::test]
+async fn tasks_agreements_schedule_entries_and_custom_field_conditions() {
+    let (emulator, client) = start().await;
+    let (status, task) = json(
+        cw(&emulator, &client, Method::POST, "/service/tickets/5/tasks")
+            .json(&json!({"notes": "Check cabling", "priority": 1})),
+    )
+    .await;
+    assert_eq!(status, 201, "{task}");
+    let (_, tasks) = json(cw(
+        &emulator,
+        &client,
+        Method::GET,
+        "/service/tickets/5/tasks",
+    ))
+    .await;
+    assert_eq!(tasks.as_array().unwrap().len(), 1);
+    let (status, _) = json(cw(
+        &emulator,
+        &client,
+        Method::GET,
+        "/service/tickets/99999/tasks",
+    ))
+    .await;
+    assert_eq!(status, 404, "a child list of a missing ticket");
+    let (_, agreements) = json(
+        cw(&emulator, &client, Method::GET, "/finance/agreements")
+            .query(&[("conditions", "cancelledFlag = false")]),
+    )
+    .await;
+    assert_eq!(agreements.as_array().unwrap().len(), 3);
+    let (status, entry) = json(cw(&emulator, &client, Method::POST, "/schedule/entries").json(&json!({
+        "objectId": 5, "member": {"identifier": "jdoe"}, "type": {"id": 4}, "dateStart": "2024-05-01T14:00:00Z", "dateEnd": "2024-05-01T15:00:00Z"
+    }))).await;
+    assert_eq!(status, 201, "{entry}");
+    assert_eq!(entry["member"]["name"], "Jane Doe");
+    let (_, count) = json(cw(
+        &emulator,
+        &client,
+        Method::GET,
+        "/schedule/entries/count",
+    ))
+    .await;
+    assert_eq!(count["count"], 1);
+    let (_, hardware) = json(
+        cw(&emulator, &client, Method::GET, "/service/tickets/count").query(&[(
+            "customFieldConditions",
+            r#"caption = "Category" AND value = "Hardware""#,
+        )]),
+    )
+    .await;
+    assert_eq!(hardware["count"], 60);
+}
