@@ -1,4 +1,4 @@
-//! The coverage walk: every operation of the three corrected documents (435 + 2814 + 2070), sent over plain
+//! The coverage walk: every operation of the three corrected documents (433 + 2814 + 2070; BMS login and refresh are served by the emulator's own auth routes), sent over plain
 //! HTTP with the vendor's credentials. No answer may be a 501, an HTML page or a body that does not fit the
 //! operation's response schema (the shape its generated type decodes); errors must be in the vendor's shape.
 
