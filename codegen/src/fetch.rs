@@ -136,6 +136,9 @@ pub enum FetchError {
         #[source]
         source: std::io::Error,
     },
+    /// The async runtime the download runs on could not start.
+    #[error("cannot start the download's runtime: {0}")]
+    Runtime(#[source] std::io::Error),
     /// The directory's `psa-specs.toml` is unusable.
     #[error(transparent)]
     Accept(#[from] locate::AcceptError),
@@ -260,10 +263,7 @@ fn download(url: &str, timeout: Duration) -> Result<Vec<u8>, FetchError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|source| FetchError::Write {
-            path: PathBuf::from("(async runtime)"),
-            source,
-        })?;
+        .map_err(FetchError::Runtime)?;
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
