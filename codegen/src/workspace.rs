@@ -43,7 +43,9 @@ impl Workspace {
     }
 
     /// Prepares a document: a manifest file name (pinned checksum enforced) or a path to any vendor document
-    /// (vendor recognised from its title; not pinned).
+    /// (vendor recognised from its title). A path is compared with that vendor's pinned document: another
+    /// version is prepared as a user's unreviewed one ([`Pinning::Accepted`]: correction data that no longer
+    /// applies is skipped and listed in [`Prepared::inapplicable`]).
     pub fn prepare_file(&self, file: &str) -> Result<Prepared, BoxError> {
         let manifest = self.manifest()?;
         if let Some(entry) = manifest.entry(file) {
@@ -72,6 +74,9 @@ impl Workspace {
         } else {
             return Err(format!("{file}: cannot tell the vendor from its title {title:?}").into());
         };
+        let pinned = manifest
+            .primary(vendor)
+            .ok_or_else(|| format!("the manifest has no primary {vendor} document"))?;
         let entry = SpecEntry {
             file: path
                 .file_name()
@@ -83,23 +88,14 @@ impl Workspace {
             } else {
                 SpecFormat::OpenApi30
             },
-            title,
-            version: loaded
-                .value
-                .pointer("/info/version")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-            sha256: loaded.sha256.clone(),
-            upstream: String::new(),
-            primary: false,
+            ..pinned.clone()
         };
         let corrections = self.corrections(vendor)?;
-        Ok(crate::prepare_file(
+        Ok(crate::prepare_loaded(
             &entry,
-            path,
+            loaded,
             &corrections,
-            Pinning::Ignore,
+            Pinning::Accepted,
         )?)
     }
 

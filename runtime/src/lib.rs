@@ -36,4 +36,7 @@ pub struct SpecInfo {
     pub sha256: &'static str,
     /// Operations in the corrected document.
     pub operations: usize,
+    /// Whether it is the document psa-clients reviewed (its SHA-256 is the pinned one). `false` for a version
+    /// the building project accepted itself (`psa-specs.toml` or `PSA_SPECS_ACCEPT`).
+    pub reviewed: bool,
 }
