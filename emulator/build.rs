@@ -21,7 +21,13 @@ fn main() {
     };
     let root = PathBuf::from(manifest_dir).join("..");
     let out_dir = PathBuf::from(out_dir);
-    let specs_dir = psa_codegen::buildscript::specs_dir(&root);
+    // The emulator is a workspace tool (not published): `$PSA_SPECS_DIR` or the workspace default.
+    let specs_dir = psa_codegen::manifest::specs_dir(
+        &root,
+        std::env::var(psa_codegen::manifest::SPECS_DIR_ENV)
+            .ok()
+            .as_deref(),
+    );
     println!(
         "cargo::rerun-if-env-changed={}",
         psa_codegen::manifest::SPECS_DIR_ENV
