@@ -209,17 +209,17 @@ impl SearchPath {
             .unwrap_or_else(|| "specs".into());
         let install = format!("cargo install --path {}", codegen_dir.display());
         if fetchable(entry.vendor) {
-            let _ = write!(
+            let _ = writeln!(
                 m,
                 "The vendor publishes it at {}. Fetch it (the pinned SHA-256 is checked) with:\n    {install} && \
-                 psa-codegen fetch {} --into {into}\n",
+                 psa-codegen fetch {} --into {into}",
                 entry.upstream, entry.vendor
             );
         } else {
-            let _ = write!(
+            let _ = writeln!(
                 m,
                 "It can only be downloaded after logging in: {}. Save it as {into}/{}; `psa-codegen fetch {}` (after \
-                 `{install}`) prints the steps.\n",
+                 `{install}`) prints the steps.",
                 entry.upstream, entry.file, entry.vendor
             );
         }
