@@ -34,7 +34,7 @@ fn autotask_is_fully_generated() {
 fn connectwise_is_fully_generated() {
     assert_eq!(
         coverage_line("connectwise-psa.json"),
-        "coverage connectwise-psa.json operations=2814 generated=2814 typed_responses=2524/2524 skipped=0"
+        "coverage connectwise-psa.json operations=2814 generated=2814 typed_responses=2522/2522 skipped=0"
     );
     assert_eq!(
         coverage_line("connectwise-psa-2026.4-get-subset.json"),
