@@ -10,6 +10,7 @@ use super::auth::{Caller, MemberKey};
 use super::query::{self, Filters};
 use super::{refs, Tenant, IMPERSONABLE_MEMBER};
 use crate::clock::stamp;
+use crate::hooks::{Change, ChangeKind};
 use crate::http::{self, Req};
 use crate::server::Outcome;
 use crate::spec_routes::{ref_name, Matched, Route, RouteTable};
@@ -331,7 +332,14 @@ fn get(ctx: Ctx<'_>, key: &str, id: &str) -> Response {
 fn delete(ctx: Ctx<'_>, key: &str, id: &str) -> Response {
     match find_id(&ctx, key, id) {
         Some(id) => {
-            ctx.tenant.store.remove(key, id);
+            let before = ctx.tenant.store.remove(key, id);
+            ctx.tenant.changes.push(Change {
+                collection: key.to_owned(),
+                id,
+                kind: ChangeKind::Deleted,
+                after: None,
+                before,
+            });
             http::empty(StatusCode::NO_CONTENT)
         }
         None => not_found(key, id),
@@ -574,6 +582,13 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Respons
         add_hrefs(ctx.api_base, key, id, stored);
     }
     let stored = ctx.tenant.store.get(key, id).cloned().unwrap_or_default();
+    ctx.tenant.changes.push(Change {
+        collection: key.to_owned(),
+        id,
+        kind: ChangeKind::Created,
+        after: Some(stored.clone()),
+        before: None,
+    });
     http::json(
         StatusCode::from_u16(route.status).unwrap_or(StatusCode::CREATED),
         &stored,
@@ -678,6 +693,13 @@ fn write(
         .get(key, id_num)
         .cloned()
         .unwrap_or_default();
+    ctx.tenant.changes.push(Change {
+        collection: key.to_owned(),
+        id: id_num,
+        kind: ChangeKind::Updated,
+        after: Some(stored.clone()),
+        before: Some(existing),
+    });
     http::json(StatusCode::OK, &stored)
 }
 
