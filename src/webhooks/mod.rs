@@ -15,6 +15,8 @@ pub mod autotask;
 pub mod bms;
 pub mod connectwise;
 pub mod dedup;
+#[cfg(any(feature = "connectwise-system", feature = "autotask"))]
+pub mod ensure;
 mod lenient;
 #[cfg(feature = "webhooks-axum")]
 pub mod receiver;
