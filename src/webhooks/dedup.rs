@@ -30,6 +30,16 @@ struct Inner {
     order: VecDeque<(Instant, String)>,
 }
 
+impl Inner {
+    fn pop_oldest(&mut self) {
+        if let Some((at, key)) = self.order.pop_front() {
+            if self.seen.get(&key) == Some(&at) {
+                self.seen.remove(&key);
+            }
+        }
+    }
+}
+
 impl Default for MemoryDedup {
     fn default() -> Self {
         MemoryDedup::new(100_000, Duration::from_secs(24 * 3600))
@@ -67,22 +77,23 @@ impl DedupStore for MemoryDedup {
     fn check_and_record(&self, key: &str) -> bool {
         let now = Instant::now();
         let mut inner = self.lock();
-        // Expire from the front (oldest first); entries re-recorded later are skipped by the time check.
-        while let Some((at, _)) = inner.order.front() {
-            let expired = now.duration_since(*at) >= self.ttl;
-            if !expired && inner.seen.len() < self.capacity {
-                break;
-            }
-            if let Some((at, old)) = inner.order.pop_front() {
-                if inner.seen.get(&old) == Some(&at) {
-                    inner.seen.remove(&old);
-                }
-            }
+        // Expire from the front (oldest first); entries forgotten or re-recorded since are skipped.
+        while inner
+            .order
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) >= self.ttl)
+        {
+            inner.pop_oldest();
         }
-        if let Some(at) = inner.seen.get(key) {
-            if now.duration_since(*at) < self.ttl {
-                return true;
-            }
+        if inner
+            .seen
+            .get(key)
+            .is_some_and(|at| now.duration_since(*at) < self.ttl)
+        {
+            return true;
+        }
+        while inner.seen.len() >= self.capacity && !inner.order.is_empty() {
+            inner.pop_oldest();
         }
         inner.seen.insert(key.to_owned(), now);
         inner.order.push_back((now, key.to_owned()));

@@ -18,6 +18,8 @@ pub mod dedup;
 #[cfg(any(feature = "connectwise-system", feature = "autotask"))]
 pub mod ensure;
 mod lenient;
+#[cfg(any(feature = "connectwise-service", feature = "autotask"))]
+pub mod poll;
 #[cfg(feature = "webhooks-axum")]
 pub mod receiver;
 pub mod verify;
