@@ -471,7 +471,7 @@ fn autotask_fields(change: &Change) -> Map<String, Value> {
             for (key, value) in after {
                 if key.starts_with('_')
                     || key.to_ascii_lowercase().starts_with("lastmodified")
-                    || key.to_ascii_lowercase() == "lastactivitydate"
+                    || key.eq_ignore_ascii_case("lastactivitydate")
                 {
                     continue;
                 }

@@ -107,7 +107,7 @@ pub fn advance<T>(
         .into_iter()
         .filter(|(_, at, _)| *at >= start)
         .collect();
-    fetched.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+    fetched.sort_by_key(|(id, at, _)| (*at, *id));
     let mut seen = cursor.seen.clone();
     let mut since = cursor.since;
     let mut records = Vec::new();
