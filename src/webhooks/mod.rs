@@ -15,10 +15,10 @@ pub mod autotask;
 pub mod bms;
 pub mod connectwise;
 pub mod dedup;
-#[cfg(any(feature = "connectwise-system", feature = "autotask"))]
+#[cfg(any(feature = "connectwise-system", feature = "autotask", feature = "bms"))]
 pub mod ensure;
 mod lenient;
-#[cfg(any(feature = "connectwise-service", feature = "autotask"))]
+#[cfg(any(feature = "connectwise-service", feature = "autotask", feature = "bms"))]
 pub mod poll;
 #[cfg(feature = "webhooks-axum")]
 pub mod receiver;

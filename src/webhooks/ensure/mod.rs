@@ -7,9 +7,12 @@
 //!   type, level, `objectId` and URL.
 //! - [`autotask::ensure_webhooks`] (feature `autotask`): `{Entity}Webhooks` with their `…/Fields`, matched by
 //!   entity and webhook URL.
+//! - [`bms::ensure_bms_webhooks`] (feature `bms`): `/v2/admin/webhooks`, matched by payload URL.
 
 #[cfg(feature = "autotask")]
 pub mod autotask;
+#[cfg(feature = "bms")]
+pub mod bms;
 #[cfg(feature = "connectwise-system")]
 pub mod connectwise;
 

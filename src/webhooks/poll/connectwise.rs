@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures_util::TryStreamExt as _;
 use tracing::Instrument as _;
 
-use super::{advance, parse_time, Changes, Cursor};
+use super::{advance, Changes, Cursor};
 use crate::connectwise::conditions::{field, Condition};
 use crate::connectwise::types::Ticket;
 use crate::connectwise::Client;
@@ -107,4 +107,9 @@ fn changed_at(ticket: &Ticket, key: &str) -> Option<chrono::DateTime<chrono::Utc
     info.get(key)
         .and_then(|v| v.as_deref())
         .and_then(parse_time)
+}
+
+/// Reads a vendor timestamp (RFC 3339 or offset-less, taken as UTC).
+fn parse_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    text.parse::<crate::Timestamp>().ok().map(|t| t.to_utc())
 }

@@ -11,6 +11,7 @@
 //! - [`connectwise::TicketPoller`] (feature `connectwise-service`): service tickets by `_info/lastUpdated`.
 //! - [`autotask::TicketPoller`] (feature `autotask`): tickets by `lastActivityDate`, or by `createDate` for
 //!   the "new tickets" sensor ([`autotask::TicketPoller::new_tickets`]).
+//! - [`bms::TicketPoller`] (feature `bms`): tickets by `lastActivityUpdate` or `createdOn`.
 //!
 //! ```no_run
 //! # #[cfg(feature = "autotask")]
@@ -31,6 +32,8 @@
 
 #[cfg(feature = "autotask")]
 pub mod autotask;
+#[cfg(feature = "bms")]
+pub mod bms;
 #[cfg(feature = "connectwise-service")]
 pub mod connectwise;
 
@@ -124,11 +127,6 @@ pub fn advance<T>(
         cursor: Cursor { since, seen },
         without_time: 0,
     }
-}
-
-/// Reads a vendor timestamp (RFC 3339 or offset-less, taken as UTC).
-pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    text.parse::<crate::Timestamp>().ok().map(|t| t.to_utc())
 }
 
 #[cfg(test)]
