@@ -108,9 +108,20 @@ fn cw_receiver(
     Receiver<CallbackPayload>,
     mpsc::UnboundedReceiver<Delivery<CallbackPayload>>,
 ) {
+    cw_receiver_limited(policy, 30)
+}
+
+fn cw_receiver_limited(
+    policy: KeyUrlPolicy,
+    max_fetches: u32,
+) -> (
+    Receiver<CallbackPayload>,
+    mpsc::UnboundedReceiver<Delivery<CallbackPayload>>,
+) {
     let (tx, rx) = collect();
     let fetcher = HttpKeyFetcher::with_limits(Duration::from_millis(500), 4096).expect("client");
-    let verifier = connectwise::Verifier::with_fetcher(policy, fetcher);
+    let verifier =
+        connectwise::Verifier::with_fetcher(policy, fetcher).max_fetches_per_minute(max_fetches);
     let receiver = Receiver::connectwise(verifier, move |d: Delivery<CallbackPayload>| {
         let tx = tx.clone();
         async move {
@@ -458,4 +469,29 @@ async fn bms_webhooks_use_the_pluggable_check() {
     assert_eq!(delivery.payload.event_name(), Some("TicketCreated"));
     assert_eq!(delivery.payload.entity_id(), Some(77));
     assert_eq!(post(&format!("{url}/bms"), None, body).await.0, 401);
+}
+
+#[tokio::test]
+async fn key_fetches_are_rate_limited() {
+    let (keys, hits) = key_server("local-signing-key").await;
+    let (receiver, _rx) = cw_receiver_limited(KeyUrlPolicy::cloud().allow_insecure_loopback(), 2);
+    let url = serve(axum::Router::new().route("/cw", receiver.into_method_router())).await;
+    let key = Secret::new("local-signing-key");
+    let mut statuses = Vec::new();
+    // Every delivery names another key URL (query differs): each would be a fetch.
+    for n in 0..4 {
+        let body = cw_body(&format!("{keys}/key?n={n}"), &format!("m-{n}"));
+        let signature = connectwise_signature(&key, &body);
+        statuses.push(
+            post(
+                &format!("{url}/cw"),
+                Some(("x-content-signature", &signature)),
+                &body,
+            )
+            .await
+            .0,
+        );
+    }
+    assert_eq!(statuses, [200, 200, 503, 503]);
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
 }

@@ -661,6 +661,10 @@ pub struct Verifier {
     cache: Arc<Mutex<HashMap<String, CachedKey>>>,
     ttl: Duration,
     refetch_after: Duration,
+    /// Fetches in the current minute: a flood of callbacks naming ever new (allowed) key URLs must not turn
+    /// the receiver into a request generator.
+    fetches: Arc<Mutex<(Instant, u32)>>,
+    max_fetches_per_minute: u32,
 }
 
 impl fmt::Debug for Verifier {
@@ -689,7 +693,31 @@ impl Verifier {
             cache: Arc::new(Mutex::new(HashMap::new())),
             ttl: Duration::from_secs(3600),
             refetch_after: Duration::from_secs(60),
+            fetches: Arc::new(Mutex::new((Instant::now(), 0))),
+            max_fetches_per_minute: 30,
         }
+    }
+
+    /// At most this many key fetches a minute (default 30); beyond it deliveries whose key is not cached are
+    /// answered 503 (ConnectWise retries) without a fetch.
+    pub fn max_fetches_per_minute(mut self, max: u32) -> Verifier {
+        self.max_fetches_per_minute = max;
+        self
+    }
+
+    fn take_fetch_slot(&self) -> bool {
+        let mut fetches = self
+            .fetches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if fetches.0.elapsed() >= Duration::from_secs(60) {
+            *fetches = (Instant::now(), 0);
+        }
+        if fetches.1 >= self.max_fetches_per_minute {
+            return false;
+        }
+        fetches.1 += 1;
+        true
     }
 
     /// How long a fetched key is used before it is fetched again (default 1 h). A signature that does not
@@ -711,6 +739,12 @@ impl Verifier {
     }
 
     async fn fetch(&self, url: &Url) -> Result<Secret, VerifyError> {
+        if !self.take_fetch_slot() {
+            tracing::warn!("connectwise signing-key fetch limit reached");
+            return Err(VerifyError::SigningKey(
+                "too many signing-key fetches this minute".to_owned(),
+            ));
+        }
         let key = self
             .fetcher
             .fetch(url)
