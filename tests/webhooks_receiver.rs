@@ -495,3 +495,65 @@ async fn key_fetches_are_rate_limited() {
     assert_eq!(statuses, [200, 200, 503, 503]);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_again_once_the_cached_one_no_longer_matches() {
+    let key = Arc::new(std::sync::Mutex::new("first-key".to_owned()));
+    let hits = Arc::new(AtomicUsize::new(0));
+    let (serving, counter) = (Arc::clone(&key), Arc::clone(&hits));
+    let keys = serve(axum::Router::new().route(
+        "/key",
+        axum::routing::get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let current = serving.lock().expect("key").clone();
+            async move { json!({ "signing_key": current }).to_string() }
+        }),
+    ))
+    .await;
+    let (tx, mut rx) = collect();
+    let verifier = connectwise::Verifier::with_fetcher(
+        KeyUrlPolicy::cloud().allow_insecure_loopback(),
+        HttpKeyFetcher::new().expect("client"),
+    )
+    .refetch_after(Duration::ZERO);
+    let receiver = Receiver::connectwise(verifier, move |d: Delivery<CallbackPayload>| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send(d);
+            Ok(())
+        }
+    });
+    let url = serve(axum::Router::new().route("/cw", receiver.into_method_router())).await;
+    let send = |id: &'static str, signing: &'static str| {
+        let (url, keys) = (url.clone(), keys.clone());
+        async move {
+            let body = cw_body(&format!("{keys}/key"), id);
+            let signature = connectwise_signature(&Secret::new(signing), &body);
+            post(
+                &format!("{url}/cw"),
+                Some(("x-content-signature", &signature)),
+                &body,
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(send("m-1", "first-key").await, 200);
+    *key.lock().expect("key") = "second-key".to_owned();
+    assert_eq!(
+        send("m-2", "second-key").await,
+        200,
+        "refetched after the mismatch"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    // A forged signature costs at most one refetch, and is still refused.
+    assert_eq!(send("m-3", "forged").await, 401);
+    assert_eq!(
+        next(&mut rx).await.payload.message_id.as_deref(),
+        Some("m-1")
+    );
+    assert_eq!(
+        next(&mut rx).await.payload.message_id.as_deref(),
+        Some("m-2")
+    );
+}

@@ -698,6 +698,13 @@ impl Verifier {
         }
     }
 
+    /// How old a cached key must be before a signature that does not match it causes one refetch (default one
+    /// minute; ConnectWise may rotate keys).
+    pub fn refetch_after(mut self, age: Duration) -> Verifier {
+        self.refetch_after = age;
+        self
+    }
+
     /// At most this many key fetches a minute (default 30); beyond it deliveries whose key is not cached are
     /// answered 503 (ConnectWise retries) without a fetch.
     pub fn max_fetches_per_minute(mut self, max: u32) -> Verifier {
