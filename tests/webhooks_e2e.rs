@@ -248,4 +248,17 @@ async fn a_company_created_through_the_client_arrives_as_a_verified_typed_webhoo
         (stats.accepted(), stats.duplicates(), stats.rejected()),
         (1, 1, 0)
     );
+
+    // Deactivating the webhook through the client: the signed `Deactivated` notice is verified like the rest.
+    let off: CompanyWebhookModel =
+        serde_json::from_value(json!({"id": webhook_id, "isActive": false})).expect("patch");
+    at.company_webhooks_patch_entity()
+        .body(off)
+        .send()
+        .await
+        .expect("deactivated");
+    let notice = next(&mut rx).await;
+    assert_eq!(notice.payload.action, autotask::Action::Deactivated);
+    assert_eq!(notice.payload.guid, ready.webhook_guid);
+    assert_eq!(stats.rejected(), 0);
 }

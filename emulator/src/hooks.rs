@@ -12,7 +12,7 @@
 //! - Autotask: `X-Hook-Signature: sha1=base64(HMAC-SHA1(SecretKey, body))` with the webhook's `secretKey`.
 //!
 //! Deliveries go out one at a time, in the order of the changes, from a background task (10 s timeout, no
-//! retries); each is recorded ([`Delivery`]) and can be sent again byte for byte ([`crate::Control::redeliver`])
+//! retries), and only to loopback URLs (others are recorded with no status, never sent); each is recorded ([`Delivery`]) and can be sent again byte for byte ([`crate::Control::redeliver`])
 //! to exercise duplicate detection.
 
 use std::sync::Mutex;
@@ -145,6 +145,10 @@ pub(crate) async fn run(
         let Some(delivery) = lock(&shared.hooks.deliveries).get(index).cloned() else {
             continue;
         };
+        if !is_loopback(&delivery.url) {
+            // Like the server, the sender stays on this machine: other URLs are recorded, never sent.
+            continue;
+        }
         let mut request = client.post(&delivery.url).body(delivery.body.clone());
         for (name, value) in &delivery.headers {
             request = request.header(name, value);
@@ -154,6 +158,14 @@ pub(crate) async fn run(
             slot.status = status;
         }
     }
+}
+
+/// `http(s)://127.0.0.1…`, `localhost` or `[::1]`.
+fn is_loopback(url: &str) -> bool {
+    reqwest::Url::parse(url).ok().is_some_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+    })
 }
 
 fn guid() -> String {
@@ -389,6 +401,10 @@ pub(crate) fn autotask(
     changes: Vec<Change>,
 ) {
     for change in changes {
+        if is_autotask_webhooks(&change.collection) {
+            autotask_deactivated(hooks, sequences, now, person_id, &change);
+            continue;
+        }
         let Some((collection, entity_type)) = autotask_hook_collection(&change.collection) else {
             continue;
         };
@@ -453,6 +469,75 @@ pub(crate) fn autotask(
             });
         }
     }
+}
+
+/// A webhook deleted, or switched from active to inactive, sends a `Deactivated` notice to its
+/// `deactivationUrl`, signed with its secret. The notice's shape is not documented: it is the callout's
+/// envelope with `Action: "Deactivated"`, the webhook's GUID and the webhook's id.
+fn autotask_deactivated(
+    hooks: &Hooks,
+    sequences: &mut std::collections::HashMap<(String, i64), i64>,
+    now: chrono::DateTime<chrono::Utc>,
+    person_id: i64,
+    change: &Change,
+) {
+    let Some(before) = change.before.as_ref() else {
+        return;
+    };
+    let deactivated = match change.kind {
+        ChangeKind::Deleted => flag(before, "isActive"),
+        ChangeKind::Updated => {
+            flag(before, "isActive") && !change.after.as_ref().is_some_and(|a| flag(a, "isActive"))
+        }
+        ChangeKind::Created => false,
+    };
+    let webhook = change.after.as_ref().unwrap_or(before);
+    let (Some(url), Some(secret)) = (text(webhook, "deactivationUrl"), text(webhook, "secretKey"))
+    else {
+        return;
+    };
+    if !deactivated {
+        return;
+    }
+    let slot = sequences
+        .entry((change.collection.clone(), change.id))
+        .or_insert(0);
+    *slot += 1;
+    let entity_type = [
+        "companies",
+        "contacts",
+        "configurationitems",
+        "tickets",
+        "ticketnotes",
+    ]
+    .iter()
+    .filter_map(|entity| autotask_hook_collection(entity))
+    .find(|(collection, _)| *collection == change.collection)
+    .map_or("", |(_, entity_type)| entity_type);
+    let payload = json!({
+        "Action": "Deactivated",
+        "Guid": text(webhook, "webhookGUID").unwrap_or_default(),
+        "EntityType": entity_type,
+        "Id": change.id,
+        "Fields": {},
+        "EventTime": now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "SequenceNumber": *slot,
+        "PersonID": person_id,
+    });
+    let body = payload.to_string();
+    hooks.enqueue(Delivery {
+        vendor: Vendor::Autotask,
+        url: url.to_owned(),
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            (
+                "x-hook-signature".into(),
+                autotask_signature(secret, body.as_bytes()),
+            ),
+        ],
+        body,
+        status: None,
+    });
 }
 
 /// Created: every field; updated: the id and the fields that changed; deleted: the id.

@@ -268,3 +268,49 @@ async fn an_autotask_company_webhook_is_ready_after_a_field_and_signed_with_its_
     assert_eq!(second["Action"], "Update");
     assert_eq!(second["Fields"], json!({"id": company_id, "phone": "2"}));
 }
+
+#[tokio::test]
+async fn deactivating_or_deleting_an_autotask_webhook_sends_a_signed_notice() {
+    let (emulator, client) = start().await;
+    let (url, seen) = receiver().await;
+    let secret = "deactivation-secret-0123";
+    let created: Value = at(&emulator, &client, Method::POST, "/CompanyWebhooks")
+        .json(&json!({"name": "n", "webhookUrl": format!("{url}/at"), "deactivationUrl": format!("{url}/off"),
+                      "secretKey": secret, "isActive": true, "isSubscribedToCreateEvents": true}))
+        .send().await.unwrap().json().await.unwrap();
+    let id = created["itemId"].as_i64().unwrap();
+    at(&emulator, &client, Method::PATCH, "/CompanyWebhooks")
+        .json(&json!({"id": id, "isActive": false}))
+        .send()
+        .await
+        .unwrap();
+    let deliveries = wait_for(&seen, 1).await;
+    assert_eq!(deliveries.len(), 1);
+    let (headers, body) = &deliveries[0];
+    let payload: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(payload["Action"], "Deactivated");
+    assert_eq!(payload["EntityType"], "Company");
+    assert_eq!(payload["Id"], id);
+    let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    let expected = format!(
+        "sha1={}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    );
+    assert_eq!(headers["x-hook-signature"].to_str().unwrap(), expected);
+    assert!(emulator.control().webhook_deliveries()[0]
+        .url
+        .ends_with("/off"));
+    // Deleting an inactive webhook sends nothing more; deleting an active one does.
+    at(
+        &emulator,
+        &client,
+        Method::DELETE,
+        &format!("/CompanyWebhooks/{id}"),
+    )
+    .send()
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
