@@ -252,3 +252,39 @@ async fn autotask_webhooks_and_their_fields_are_ensured_idempotently() {
     assert_eq!(contacts.len(), 1);
     assert_eq!(contacts[0]["webhookUrl"], format!("{mine}contacts-v2"));
 }
+
+#[tokio::test]
+async fn autotask_wishes_outside_the_documented_limits_send_nothing() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let at = autotask_client(&emulator);
+    let url = "https://hooks.example.com/at/x";
+    let too_long = Secret::new("k".repeat(65));
+    for wish in [
+        WantedWebhook::new(WebhookEntity::Ticket, "t", url, too_long, &[1]),
+        WantedWebhook::new(WebhookEntity::Ticket, "t", url, Secret::new(""), &[1]),
+        WantedWebhook::new(
+            WebhookEntity::Ticket,
+            "t",
+            url,
+            Secret::new("ok-secret-0123"),
+            &[],
+        ),
+        WantedWebhook::new(
+            WebhookEntity::Ticket,
+            "n".repeat(51),
+            url,
+            Secret::new("ok-secret-0123"),
+            &[1],
+        ),
+    ] {
+        let error = ensure_webhooks(&at, &[wish], &Stale::Keep)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, psa_clients::Error::InvalidRequest { .. }),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("kkkk"), "{error}");
+    }
+    assert!(emulator.control().journal().is_empty(), "nothing was sent");
+}

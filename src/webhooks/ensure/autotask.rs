@@ -186,7 +186,9 @@ async fn list(client: &Client, collection: &str) -> Result<Vec<Value>, Error> {
 /// patched, extra ones deleted.
 ///
 /// # Errors
-/// The first failing call's [`Error`]; what was done before it stays done (running again continues).
+/// [`Error::InvalidRequest`], before anything is sent, for a wish outside Autotask's limits (secret 1–64
+/// characters, name 1–50, both URLs, at least one subscribed field); otherwise the first failing call's
+/// [`Error`]; what was done before it stays done (running again continues).
 pub async fn ensure_webhooks(
     client: &Client,
     wanted: &[WantedWebhook],
@@ -200,11 +202,45 @@ pub async fn ensure_webhooks(
     ensure(client, wanted, stale).instrument(span).await
 }
 
+/// Autotask's documented limits, checked before anything is sent.
+fn validate(want: &WantedWebhook) -> Result<(), Error> {
+    let invalid = |message: String| Err(Error::InvalidRequest { message });
+    let secret = want.secret.expose().chars().count();
+    if secret == 0 || secret > 64 {
+        return invalid(format!(
+            "webhook {:?}: the secret key must be 1 to 64 characters (it has {secret})",
+            want.name
+        ));
+    }
+    if want.name.is_empty() || want.name.chars().count() > 50 {
+        return invalid(format!(
+            "webhook {:?}: the name must be 1 to 50 characters",
+            want.name
+        ));
+    }
+    if want.webhook_url.is_empty() || want.deactivation_url.is_empty() {
+        return invalid(format!(
+            "webhook {:?}: both the webhook URL and the deactivation URL are required",
+            want.name
+        ));
+    }
+    if !want.fields.iter().any(|f| f.subscribed) {
+        return invalid(format!(
+            "webhook {:?}: at least one subscribed field is needed, or the webhook never becomes ready",
+            want.name
+        ));
+    }
+    Ok(())
+}
+
 async fn ensure(
     client: &Client,
     wanted: &[WantedWebhook],
     stale: &Stale,
 ) -> Result<EnsureReport, Error> {
+    for want in wanted {
+        validate(want)?;
+    }
     let mut by_entity: BTreeMap<&'static str, Vec<&WantedWebhook>> = BTreeMap::new();
     for want in wanted {
         by_entity
