@@ -239,6 +239,10 @@ fn write(
         ModuleSplit::Single => {
             for f in &rendered.files {
                 put(inputs.out_dir.join(format!("{vendor}.rs")), &f.source)?;
+                put(
+                    inputs.out_dir.join(format!("{vendor}_walk.rs")),
+                    f.walk.as_deref().unwrap_or_default(),
+                )?;
             }
         }
         ModuleSplit::FirstPathSegment => {
@@ -250,6 +254,15 @@ fn write(
                         .join(format!("{}.rs", f.module)),
                     &f.source,
                 )?;
+                if let Some(walk) = &f.walk {
+                    put(
+                        inputs
+                            .out_dir
+                            .join(vendor.name())
+                            .join(format!("{}_walk.rs", f.module)),
+                        walk,
+                    )?;
+                }
             }
         }
     }

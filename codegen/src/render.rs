@@ -16,6 +16,8 @@ pub struct RenderedFile {
     pub file: syn::File,
     /// Formatted source, with the generated-code header.
     pub source: String,
+    /// The coverage-walk calls for this file's operations (see [`postprocess::walk`]), if it has any.
+    pub walk: Option<String>,
 }
 
 /// Everything generated for one vendor document.
@@ -42,7 +44,7 @@ pub fn render(
     let mut files = Vec::new();
     match corrections.modules {
         ModuleSplit::Single => {
-            let mut file = generate_module(
+            let (mut file, walk) = generate_module(
                 &prepared.spec,
                 prepared.entry.vendor,
                 &prepared.report.wire_aliases,
@@ -52,7 +54,7 @@ pub fn render(
             if prepared.entry.vendor == crate::vendor::Vendor::Autotask {
                 report.field_paths += postprocess::field_paths::apply(&mut file);
             }
-            files.push(finish(String::new(), file, &header));
+            files.push(finish(String::new(), file, &header, walk));
         }
         ModuleSplit::FirstPathSegment => {
             let types_spec = split::types_spec(&prepared.spec);
@@ -65,20 +67,20 @@ pub fn render(
             // ConnectWise conditions name fields; the shared models get typed paths for them.
             report.field_paths += postprocess::field_paths::apply(&mut types_file);
             let shared = split::type_names(&types_file);
-            files.push(finish("types".into(), types_file, &header));
+            files.push(finish("types".into(), types_file, &header, None));
             for module in split::modules(&prepared.spec)
                 .into_keys()
                 .filter(|m| want(m))
             {
                 let spec = split::module_spec(&prepared.spec, &module);
-                let mut file = generate_module(
+                let (mut file, walk) = generate_module(
                     &spec,
                     prepared.entry.vendor,
                     &prepared.report.wire_aliases,
                     &mut report,
                 )?;
                 split::dedupe_types(&mut file, &shared);
-                files.push(finish(module, file, &header));
+                files.push(finish(module, file, &header, walk));
             }
         }
     }
@@ -93,7 +95,7 @@ fn generate_module(
     vendor: crate::vendor::Vendor,
     aliases: &crate::correct::WireAliases,
     report: &mut PostprocessReport,
-) -> Result<syn::File, GenerateError> {
+) -> Result<(syn::File, Option<String>), GenerateError> {
     let mut without_uploads = spec.clone();
     let uploads = multipart::extract(&mut without_uploads);
     let mut tokens = generate::progenitor_tokens(&without_uploads, Style::Builder)?;
@@ -113,8 +115,10 @@ fn generate_module(
     r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
     r.error_type = postprocess::error_type::apply(&mut file);
+    let (walk, walked) = postprocess::walk::emit(&file, spec);
+    r.walk = walked;
     report.add(&r);
-    Ok(file)
+    Ok((file, walk))
 }
 
 /// From a types-only generation, keeps the `types` module and nothing else (its client is empty).
@@ -123,12 +127,13 @@ fn keep_only_types(file: &mut syn::File) {
         .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
 }
 
-fn finish(module: String, file: syn::File, header: &str) -> RenderedFile {
+fn finish(module: String, file: syn::File, header: &str, walk: Option<String>) -> RenderedFile {
     let source = format!("{header}{}", prettyplease::unparse(&file));
     RenderedFile {
         module,
         file,
         source,
+        walk: walk.map(|w| format!("{header}{w}")),
     }
 }
 

@@ -94,6 +94,11 @@ fn post_passes_match_every_operation_of_the_real_documents() {
             report.hooks.retry_safe, retry_safe,
             "{file}: POSTs that only read"
         );
+        assert_eq!(
+            report.walk.walked,
+            operations - uploads,
+            "{file}: operations given a coverage-walk step"
+        );
     }
 }
 

@@ -14,6 +14,8 @@ pub mod query;
 pub mod respond;
 pub mod secret;
 mod timestamp;
+#[doc(hidden)]
+pub mod walk;
 
 pub use error::Error;
 pub use fields::FieldPath;

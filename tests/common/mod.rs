@@ -254,3 +254,4 @@ pub fn capture_trace() -> (tracing::subscriber::DefaultGuard, Captured) {
         .finish();
     (tracing::subscriber::set_default(subscriber), captured)
 }
+pub mod emulated;

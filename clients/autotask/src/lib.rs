@@ -4,3 +4,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/autotask.rs"));
 include!(concat!(env!("OUT_DIR"), "/autotask_spec.rs"));
+
+/// The coverage walk over every operation (test support for the psa-emulator).
+#[cfg(feature = "emulator-walk")]
+pub mod walk {
+    include!(concat!(env!("OUT_DIR"), "/autotask_walk.rs"));
+}

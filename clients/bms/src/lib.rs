@@ -4,3 +4,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/bms.rs"));
 include!(concat!(env!("OUT_DIR"), "/bms_spec.rs"));
+
+/// The coverage walk over every operation (test support for the psa-emulator).
+#[cfg(feature = "emulator-walk")]
+pub mod walk {
+    include!(concat!(env!("OUT_DIR"), "/bms_walk.rs"));
+}

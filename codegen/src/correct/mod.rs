@@ -12,6 +12,7 @@ mod credential_headers;
 mod envelopes;
 mod free_form_values;
 mod lenient_responses;
+mod no_content;
 mod object_params;
 mod operation_ids;
 mod path_templates;
@@ -116,6 +117,10 @@ pub const PASSES: &[(&str, &str)] = &[
          (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms.",
     ),
     (
+        "no-content",
+        "ConnectWise declares a body on two 204 No Content answers; a 204 has none.",
+    ),
+    (
         "envelopes",
         "Autotask wraps results: query → {items, pageDetails}, get → {item}, create/update/delete → {itemId}; \
          the document declares the bare model.",
@@ -192,6 +197,7 @@ pub fn correct(
         retry_safe::apply(doc, &corrections.retry_safe_path_suffixes),
     );
     run("content-types", content_types::apply(doc));
+    run("no-content", no_content::apply(doc));
     run("envelopes", envelopes::apply(doc, corrections.envelopes)?);
     run(
         "schema-names",

@@ -89,7 +89,7 @@ pub fn apply(
 }
 
 /// progenitor's method name for an `operationId` (its `sanitize(_, Case::Snake)`).
-fn method_name(operation_id: &str) -> String {
+pub(crate) fn method_name(operation_id: &str) -> String {
     let cleaned: String = operation_id
         .replace('\'', "")
         .chars()

@@ -11,6 +11,7 @@ pub mod open_enums;
 pub mod shared_send;
 pub mod timestamps;
 pub mod type_builders;
+pub mod walk;
 pub mod wire_aliases;
 
 use crate::correct::WireAliases;
@@ -34,6 +35,8 @@ pub struct PostprocessReport {
     pub hooks: hooks::HooksReport,
     /// progenitor's error type swapped for the run-time crate's.
     pub error_type: error_type::ErrorTypeReport,
+    /// Operations given a coverage-walk step.
+    pub walk: walk::WalkReport,
 }
 
 impl PostprocessReport {
@@ -54,6 +57,7 @@ impl PostprocessReport {
         self.error_type.imports += other.error_type.imports;
         self.error_type.types += other.error_type.types;
         self.error_type.constructors += other.error_type.constructors;
+        self.walk.walked += other.walk.walked;
     }
 }
 
@@ -75,5 +79,6 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         lean_deserialize,
         hooks: hooks::HooksReport::default(),
         error_type: error_type::ErrorTypeReport::default(),
+        walk: walk::WalkReport::default(),
     }
 }

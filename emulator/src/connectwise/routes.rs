@@ -167,7 +167,7 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
         Action::Create(key) => create(ctx, route, table, &key),
         Action::Replace(key, id) => write(ctx, route, table, &key, &id, false),
         Action::Patch(key, id) => write(ctx, route, table, &key, &id, true),
-        Action::Delete(key, id) => delete(ctx, &key, &id),
+        Action::Delete(key, id) => delete(ctx, route, &key, &id),
         Action::Count(_) | Action::Other => example(route, table),
     }
 }
@@ -329,18 +329,26 @@ fn get(ctx: Ctx<'_>, key: &str, id: &str) -> Response {
     }
 }
 
-fn delete(ctx: Ctx<'_>, key: &str, id: &str) -> Response {
+/// ConnectWise answers a delete with 204; the few deletes whose document declares a 200 with the record
+/// (managed-devices integration logins and cross references) get the removed record, the shape their generated
+/// type decodes.
+fn delete(ctx: Ctx<'_>, route: &Route, key: &str, id: &str) -> Response {
     match find_id(&ctx, key, id) {
         Some(id) => {
-            let before = ctx.tenant.store.remove(key, id);
+            let removed = ctx.tenant.store.remove(key, id);
             ctx.tenant.changes.push(Change {
                 collection: key.to_owned(),
                 id,
                 kind: ChangeKind::Deleted,
                 after: None,
-                before,
+                before: removed.clone(),
             });
-            http::empty(StatusCode::NO_CONTENT)
+            match removed {
+                Some(record) if route.status == 200 && route.response.is_some() => {
+                    http::json(StatusCode::OK, &record)
+                }
+                _ => http::empty(StatusCode::NO_CONTENT),
+            }
         }
         None => not_found(key, id),
     }
