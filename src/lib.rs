@@ -16,6 +16,8 @@ pub mod autotask;
 pub mod bms;
 #[cfg(feature = "_connectwise")]
 pub mod connectwise;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use error::Error;
 pub use psa_clients_runtime::{Extra, Problem, SpecInfo, Timestamp, TimestampError};

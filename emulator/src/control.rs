@@ -13,6 +13,8 @@
 //! | `GET /_emulator/concurrency` | the most Autotask requests seen in flight, per entity |
 //! | `GET /_emulator/credentials` | the demo credentials |
 //! | `GET /_emulator/records/{vendor}/{collection}` | the records of a collection (`service/tickets`, `Tickets`, `tickets`) |
+//! | `GET /_emulator/webhooks` | the webhooks sent (ConnectWise callbacks, Autotask callouts) |
+//! | `GET /_emulator/connectwise/callback-key` | `{"signing_key": …}`: the `Metadata.key_url` of the emulator's callbacks |
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,6 +42,19 @@ pub struct Control {
 impl Control {
     pub(crate) fn new(shared: Arc<Shared>) -> Control {
         Control { shared }
+    }
+
+    /// Every webhook the emulator sent (or is sending), in order: ConnectWise callbacks and Autotask
+    /// callouts, with the exact body and headers and the receiver's status (`None`: not reached, or not sent
+    /// yet).
+    pub fn webhook_deliveries(&self) -> Vec<crate::WebhookDelivery> {
+        self.shared.hooks.deliveries()
+    }
+
+    /// Sends delivery `index` (of [`Control::webhook_deliveries`]) again, byte for byte, as a vendor's retry
+    /// would; false when there is no such delivery.
+    pub fn redeliver(&self, index: usize) -> bool {
+        self.shared.hooks.redeliver(index)
     }
 
     /// Back to the seed state.
@@ -172,6 +187,12 @@ pub(crate) fn http(shared: &Arc<Shared>, req: &Req) -> Response {
             ok()
         }
         (&Method::GET, "journal") => http::json(StatusCode::OK, &json!(control.journal())),
+        (&Method::GET, "webhooks") => {
+            http::json(StatusCode::OK, &json!(control.webhook_deliveries()))
+        }
+        (&Method::GET, "connectwise/callback-key") => {
+            http::json(StatusCode::OK, &crate::hooks::connectwise_key())
+        }
         (&Method::DELETE, "journal") => {
             control.clear_journal();
             ok()

@@ -30,6 +30,7 @@ mod clock;
 pub mod connectwise;
 mod control;
 pub mod faults;
+mod hooks;
 mod http;
 pub mod journal;
 mod like;
@@ -47,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 pub use control::Control;
 pub use faults::{FaultKind, FaultMatch, FaultRule, RetryAfter};
+pub use hooks::{Delivery as WebhookDelivery, CONNECTWISE_KEY_PATH, CONNECTWISE_SIGNING_KEY};
 pub use journal::JournalEntry;
 pub use state::Options;
 
@@ -189,7 +191,16 @@ impl Emulator {
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
         let shared = Arc::new(state::Shared::new(format!("http://{addr}"), options));
-        let server = tokio::spawn(server::run(listener, Arc::clone(&shared)));
+        let mut server = tokio::spawn(server::run(listener, Arc::clone(&shared)));
+        if let Some(outbox) = shared.hooks.take_receiver() {
+            let sender = tokio::spawn(hooks::run(Arc::clone(&shared), outbox));
+            // One handle stops both: the sender ends with the server.
+            let serving = server;
+            server = tokio::spawn(async move {
+                let _stop_sender = AbortOnDrop(sender);
+                let _ = serving.await;
+            });
+        }
         Ok(Emulator {
             addr,
             shared,
@@ -256,6 +267,15 @@ impl Emulator {
             .into_iter()
             .map(|(name, value)| (name.to_owned(), value))
             .collect()
+    }
+}
+
+/// Aborts a task when dropped (the webhook sender, when the server task is aborted).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

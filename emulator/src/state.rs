@@ -84,6 +84,8 @@ pub(crate) struct Shared {
     pub seq: AtomicU64,
     pub faults: Mutex<Vec<FaultRule>>,
     pub inflight: Mutex<HashMap<String, Inflight>>,
+    /// Outgoing ConnectWise callbacks and Autotask webhooks.
+    pub hooks: crate::hooks::Hooks,
 }
 
 /// Locks a mutex, recovering the data of a panicked holder (state stays usable for later requests).
@@ -115,6 +117,7 @@ impl Shared {
             seq: AtomicU64::new(0),
             faults: Mutex::new(Vec::new()),
             inflight: Mutex::new(HashMap::new()),
+            hooks: crate::hooks::Hooks::new(),
         }
     }
 
@@ -125,6 +128,7 @@ impl Shared {
         lock(&self.faults).clear();
         lock(&self.journal).clear();
         lock(&self.inflight).clear();
+        self.hooks.clear();
         self.clock.reset();
     }
 

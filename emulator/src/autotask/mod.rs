@@ -29,6 +29,10 @@ pub const IMPERSONATION_RESOURCE_ID: i64 = 29682885;
 pub struct Tenant {
     /// Records by entity (lowercase: `tickets`, `ticketnotes`).
     pub store: Store,
+    /// Record changes of the current request, turned into webhook callouts after it.
+    pub(crate) changes: Vec<crate::hooks::Change>,
+    /// The last `SequenceNumber` sent per webhook (collection, id).
+    pub(crate) webhook_sequences: std::collections::HashMap<(String, i64), i64>,
 }
 
 /// The demo credentials.
@@ -133,14 +137,31 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
     let impersonated = req
         .header("impersonationresourceid")
         .and_then(|value| value.trim().parse::<i64>().ok());
-    routes::serve(routes::Ctx {
+    let resource_id = impersonated.unwrap_or(4);
+    let outcome = routes::serve(routes::Ctx {
         tenant: &mut tenants.autotask,
         req,
         rest,
         zone_url: &zone_url,
         now,
-        resource_id: impersonated.unwrap_or(4),
-    })
+        resource_id,
+    });
+    let tenant = &mut tenants.autotask;
+    let changes = std::mem::take(&mut tenant.changes);
+    if changes.iter().any(|c| c.collection.contains("webhook")) {
+        crate::hooks::autotask_refresh_ready(&mut tenant.store);
+    }
+    if !changes.is_empty() {
+        crate::hooks::autotask(
+            &shared.hooks,
+            &tenant.store,
+            &mut tenant.webhook_sequences,
+            now,
+            resource_id,
+            changes,
+        );
+    }
+    outcome
 }
 
 fn check_auth(req: &Req) -> Result<(), Response> {

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::{filter, Tenant};
 use crate::clock::stamp;
+use crate::hooks::{Change, ChangeKind};
 use crate::http::{self, Req};
 use crate::server::Outcome;
 use crate::spec_routes::{Matched, Route, RouteTable};
@@ -117,8 +118,22 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable, op: &str) -> 
         "PatchEntity" => update(ctx, matched.route, table, &entity, parent, true),
         "DeleteEntity" => {
             let id = matched.param("id").and_then(|id| id.parse::<i64>().ok());
-            match id.and_then(|id| ctx.tenant.store.remove(&entity, id).map(|_| id)) {
-                Some(id) => http::json(StatusCode::OK, &json!({ "itemId": id })),
+            match id.and_then(|id| {
+                ctx.tenant
+                    .store
+                    .remove(&entity, id)
+                    .map(|before| (id, before))
+            }) {
+                Some((id, before)) => {
+                    ctx.tenant.changes.push(Change {
+                        collection: entity.clone(),
+                        id,
+                        kind: ChangeKind::Deleted,
+                        after: None,
+                        before: Some(before),
+                    });
+                    http::json(StatusCode::OK, &json!({ "itemId": id }))
+                }
                 None => errors(StatusCode::NOT_FOUND, "The entity to delete was not found."),
             }
         }
@@ -559,7 +574,18 @@ fn create(
         );
     }
     let _ = route;
+    if crate::hooks::is_autotask_webhooks(entity) {
+        crate::hooks::autotask_new_webhook(&mut record);
+    }
     let id = ctx.tenant.store.insert(entity, Value::Object(record));
+    let after = ctx.tenant.store.get(entity, id).cloned();
+    ctx.tenant.changes.push(Change {
+        collection: entity.to_owned(),
+        id,
+        kind: ChangeKind::Created,
+        after,
+        before: None,
+    });
     http::json(StatusCode::OK, &json!({ "itemId": id }))
 }
 
@@ -619,7 +645,16 @@ fn update(
         }
     }
     let _ = route;
+    let before = ctx.tenant.store.get(entity, id).cloned();
     ctx.tenant.store.replace(entity, id, Value::Object(record));
+    let after = ctx.tenant.store.get(entity, id).cloned();
+    ctx.tenant.changes.push(Change {
+        collection: entity.to_owned(),
+        id,
+        kind: ChangeKind::Updated,
+        after,
+        before,
+    });
     http::json(StatusCode::OK, &json!({ "itemId": id }))
 }
 

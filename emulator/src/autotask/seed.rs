@@ -136,5 +136,8 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
             }));
         }
     }
-    Tenant { store }
+    Tenant {
+        store,
+        ..Tenant::default()
+    }
 }

@@ -206,6 +206,11 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
                 .to_ascii_lowercase();
             lookup_list(&ctx, &format!("lookup/{name}"), "name")
         }
+        "PostWebhookConfiguration"
+        | "GetWebhookConfiguration"
+        | "PutWebhookConfiguration"
+        | "DeleteWebhookConfiguration"
+        | "GetWebhookConfigurationsList" => webhooks(ctx, matched, route, table, op),
         "UserInfo" => {
             ok(json!({ "userName": ctx.user, "tenant": super::auth::TENANT, "email": ctx.user }))
         }
@@ -352,6 +357,8 @@ fn passes(record: &Value, filters: &[(String, String)], name_fields: &[&str]) ->
             "modifiedonfrom" => after("modifiedOn"),
             "modifiedonto" => before("modifiedOn"),
             "opendatefrom" => after("openDate"),
+            "lastactivityupdatefrom" => after("lastActivityUpdate"),
+            "lastactivityupdateto" => before("lastActivityUpdate"),
             "opendateto" => before("openDate"),
             _ => true,
         }
@@ -647,5 +654,147 @@ fn delete(ctx: Ctx<'_>, key: &str, id: Option<i64>) -> Response {
     match id.and_then(|id| ctx.tenant.store.remove(key, id)) {
         Some(_) => ok(Value::Null),
         None => business_error("Record not found."),
+    }
+}
+
+/// A stored webhook configuration as BMS answers it: the secret is never returned, `hasSecret` says whether
+/// one is set.
+fn webhook_view(record: &Value) -> Value {
+    let mut view = record.clone();
+    if let Some(object) = view.as_object_mut() {
+        let has = object
+            .remove("secret")
+            .is_some_and(|s| s.as_str().is_some_and(|s| !s.is_empty()));
+        object.insert("hasSecret".into(), Value::Bool(has));
+    }
+    view
+}
+
+/// `/v2/admin/webhooks` CRUD and search over the store (key `webhooks`).
+fn webhooks(
+    ctx: Ctx<'_>,
+    matched: &Matched<'_>,
+    route: &Route,
+    table: &RouteTable,
+    op: &str,
+) -> Response {
+    let id = id_param(matched, "id");
+    match op {
+        "GetWebhookConfiguration" => match id.and_then(|id| ctx.tenant.store.get("webhooks", id)) {
+            Some(record) => ok(webhook_view(record)),
+            None => business_error("Webhook not found."),
+        },
+        "DeleteWebhookConfiguration" => delete(ctx, "webhooks", id),
+        "GetWebhookConfigurationsList" => {
+            let body = ctx.req.json().unwrap_or_else(|_| json!({}));
+            let get = |name: &str| {
+                body.as_object()
+                    .and_then(|o| key_ci(o, name))
+                    .and_then(Value::as_u64)
+            };
+            let size = get("pageSize")
+                .map_or(DEFAULT_PAGE_SIZE, |s| s as usize)
+                .clamp(1, ctx.page_cap);
+            let page = get("pageNumber").map_or(1, |p| p as usize).max(1);
+            let filter = body
+                .as_object()
+                .and_then(|o| key_ci(o, "filter"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let wanted = |field: &str| {
+                filter
+                    .as_object()
+                    .and_then(|f| key_ci(f, field))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            let (name, url) = (wanted("name"), wanted("payloadUrl"));
+            let records: Vec<Value> = ctx
+                .tenant
+                .store
+                .list("webhooks")
+                .filter(|r| name.as_deref().is_none_or(|n| contains(r.get("name"), n)))
+                .filter(|r| url.as_deref().is_none_or(|u| contains(r.get("payloadURL"), u)))
+                .map(|r| {
+                    json!({
+                        "id": r["id"], "name": r["name"], "payloadUrl": r["payloadURL"], "isEnabled": r["isEnabled"],
+                        "createdOn": r["createdOn"], "createdBy": r["createdBy"], "modifiedOn": r["modifiedOn"],
+                        "modifiedBy": r["modifiedBy"], "recentDelivery": null, "useCount": 0,
+                    })
+                })
+                .collect();
+            paged(records, page, size)
+        }
+        "PostWebhookConfiguration" | "PutWebhookConfiguration" => {
+            let body = match ctx.req.json() {
+                Ok(Value::Object(object)) => object,
+                Ok(_) => {
+                    return vendor_error::bms(
+                        StatusCode::BAD_REQUEST,
+                        "The body must be a JSON object.",
+                    )
+                }
+                Err(message) => return vendor_error::bms(StatusCode::BAD_REQUEST, &message),
+            };
+            let missing = missing_fields(route, table, &body);
+            if !missing.is_empty() {
+                return validation(&missing);
+            }
+            let existing = if op == "PutWebhookConfiguration" {
+                match id.and_then(|id| ctx.tenant.store.get("webhooks", id)) {
+                    Some(record) => Some(record.clone()),
+                    None => return business_error("Webhook not found."),
+                }
+            } else {
+                None
+            };
+            let mut record = existing
+                .as_ref()
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (name, value) in body {
+                // The document's own spellings (`payloadURL`), whatever case the caller used.
+                let real = [
+                    "name",
+                    "payloadURL",
+                    "events",
+                    "contentType",
+                    "secret",
+                    "sendAllEvents",
+                    "isEnabled",
+                ]
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(&name))
+                .map_or(name, |known| (*known).to_owned());
+                record.insert(real, value);
+            }
+            record.remove("id");
+            let now = stamp(ctx.now);
+            record
+                .entry("createdOn")
+                .or_insert_with(|| Value::from(now.clone()));
+            record
+                .entry("createdBy")
+                .or_insert_with(|| Value::from(user_id(ctx.user)));
+            record.insert("modifiedOn".into(), Value::from(now));
+            record.insert("modifiedBy".into(), Value::from(user_id(ctx.user)));
+            let id = match (existing, id) {
+                (Some(_), Some(id)) => {
+                    ctx.tenant
+                        .store
+                        .replace("webhooks", id, Value::Object(record));
+                    id
+                }
+                _ => ctx.tenant.store.insert("webhooks", Value::Object(record)),
+            };
+            ok(ctx
+                .tenant
+                .store
+                .get("webhooks", id)
+                .map(webhook_view)
+                .unwrap_or_default())
+        }
+        _ => example(route, table),
     }
 }

@@ -31,6 +31,8 @@ pub struct Tenant {
     pub store: Store,
     /// Member impersonation key pairs handed out.
     pub member_keys: Vec<MemberKey>,
+    /// Record changes of the current request, turned into callbacks after it.
+    pub(crate) changes: Vec<crate::hooks::Change>,
 }
 
 impl Tenant {
@@ -100,6 +102,19 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Outcome {
         now,
     };
     let mut outcome = routes::serve(ctx);
+    let changes = std::mem::take(&mut tenant.changes);
+    if !changes.is_empty() {
+        let callbacks: Vec<serde_json::Value> =
+            tenant.store.list("system/callbacks").cloned().collect();
+        crate::hooks::connectwise(
+            &shared.hooks,
+            &shared.base_url,
+            auth::COMPANY,
+            caller.identifier(),
+            &callbacks,
+            changes,
+        );
+    }
     if pinned && outcome.response.status().is_success() {
         outcome.response.headers_mut().insert(
             axum::http::header::CONTENT_TYPE,

@@ -10,6 +10,7 @@ use super::auth::{Caller, MemberKey};
 use super::query::{self, Filters};
 use super::{refs, Tenant, IMPERSONABLE_MEMBER};
 use crate::clock::stamp;
+use crate::hooks::{Change, ChangeKind};
 use crate::http::{self, Req};
 use crate::server::Outcome;
 use crate::spec_routes::{ref_name, Matched, Route, RouteTable};
@@ -335,6 +336,13 @@ fn delete(ctx: Ctx<'_>, route: &Route, key: &str, id: &str) -> Response {
     match find_id(&ctx, key, id) {
         Some(id) => {
             let removed = ctx.tenant.store.remove(key, id);
+            ctx.tenant.changes.push(Change {
+                collection: key.to_owned(),
+                id,
+                kind: ChangeKind::Deleted,
+                after: None,
+                before: removed.clone(),
+            });
             match removed {
                 Some(record) if route.status == 200 && route.response.is_some() => {
                     http::json(StatusCode::OK, &record)
@@ -582,6 +590,13 @@ fn create(ctx: Ctx<'_>, route: &Route, table: &RouteTable, key: &str) -> Respons
         add_hrefs(ctx.api_base, key, id, stored);
     }
     let stored = ctx.tenant.store.get(key, id).cloned().unwrap_or_default();
+    ctx.tenant.changes.push(Change {
+        collection: key.to_owned(),
+        id,
+        kind: ChangeKind::Created,
+        after: Some(stored.clone()),
+        before: None,
+    });
     http::json(
         StatusCode::from_u16(route.status).unwrap_or(StatusCode::CREATED),
         &stored,
@@ -686,6 +701,13 @@ fn write(
         .get(key, id_num)
         .cloned()
         .unwrap_or_default();
+    ctx.tenant.changes.push(Change {
+        collection: key.to_owned(),
+        id: id_num,
+        kind: ChangeKind::Updated,
+        after: Some(stored.clone()),
+        before: Some(existing),
+    });
     http::json(StatusCode::OK, &stored)
 }
 

@@ -232,5 +232,6 @@ pub(crate) fn tenant(seed: u64, tickets: usize, base_url: &str) -> Tenant {
     Tenant {
         store,
         member_keys: Vec::new(),
+        changes: Vec::new(),
     }
 }
