@@ -51,25 +51,46 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
     }
 }
 
-/// Runs `f`, turning a panic into its message without printing a backtrace.
+thread_local! {
+    /// `Some` while this thread runs [`quiet_catch_unwind`]: where the panic happened, once it has.
+    static QUIET_PANIC: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that stays silent on threads inside [`quiet_catch_unwind`] (noting the
+/// location) and hands every other panic to the hook that was there before. Swapping the process-global hook
+/// per call instead would race: a parallel test's panic could be swallowed, or the previous hook lost.
+fn install_quiet_hook() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let quiet = QUIET_PANIC.with(|slot| match slot.borrow_mut().as_mut() {
+                Some(location) => {
+                    *location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                    true
+                }
+                None => false,
+            });
+            if !quiet {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs `f`, turning a panic into its message (with its location) without printing a backtrace.
 fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let location = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
-    let previous = std::panic::take_hook();
-    let seen = location.clone();
-    std::panic::set_hook(Box::new(move |info| {
-        if let (Ok(mut slot), Some(l)) = (seen.lock(), info.location()) {
-            *slot = Some(format!("{}:{}", l.file(), l.line()));
-        }
-    }));
+    install_quiet_hook();
+    let outer = QUIET_PANIC.with(|slot| slot.borrow_mut().replace(None));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    let location = QUIET_PANIC.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer)).flatten();
     result.map_err(|payload| {
         let message = payload
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| "unknown panic".into());
-        match location.lock().ok().and_then(|l| l.clone()) {
+        match location {
             Some(at) => format!("{message} at {at}"),
             None => message,
         }
@@ -81,4 +102,33 @@ pub fn format(tokens: TokenStream) -> Result<String, GenerateError> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message_and_location_and_the_thread_is_loud_again() {
+        let err = quiet_catch_unwind(|| -> () { panic!("boom {}", 7) }).unwrap_err();
+        assert!(err.starts_with("boom 7 at "), "{err}");
+        assert!(err.contains("generate.rs:"), "{err}");
+        assert_eq!(quiet_catch_unwind(|| 5), Ok(5));
+        assert!(QUIET_PANIC.with(|slot| slot.borrow().is_none()));
+    }
+
+    #[test]
+    fn parallel_callers_each_get_their_own_panic() {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                std::thread::spawn(move || {
+                    quiet_catch_unwind(|| -> () { panic!("thread {n}") }).unwrap_err()
+                })
+            })
+            .collect();
+        for (n, handle) in handles.into_iter().enumerate() {
+            let err = handle.join().expect("the thread itself does not panic");
+            assert!(err.starts_with(&format!("thread {n} at ")), "{err}");
+        }
+    }
 }
