@@ -66,7 +66,9 @@ fn install_quiet_hook() {
         std::panic::set_hook(Box::new(move |info| {
             let quiet = QUIET_PANIC.with(|slot| match slot.borrow_mut().as_mut() {
                 Some(location) => {
-                    *location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                    *location = info
+                        .location()
+                        .map(|l| format!("{}:{}", l.file(), l.line()));
                     true
                 }
                 None => false,
@@ -83,7 +85,9 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_quiet_hook();
     let outer = QUIET_PANIC.with(|slot| slot.borrow_mut().replace(None));
     let result = catch_unwind(AssertUnwindSafe(f));
-    let location = QUIET_PANIC.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer)).flatten();
+    let location = QUIET_PANIC
+        .with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer))
+        .flatten();
     result.map_err(|payload| {
         let message = payload
             .downcast_ref::<String>()
