@@ -239,6 +239,24 @@ impl Drift {
     }
 }
 
+/// Decodes the list of field `name` of a hand-written model (one with serde's derive), so drift inside its
+/// elements is reported under `name[]` (`#[serde(deserialize_with = …)]` through a small wrapper).
+///
+/// # Errors
+/// Whatever decoding the list reports.
+pub fn list_field<'de, D, T>(name: &'static str, deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let field = collect::enter(collect::Segment::Field(name));
+    let elements = collect::enter(collect::Segment::Elements);
+    let list = <Vec<T> as serde::Deserialize>::deserialize(deserializer);
+    collect::leave(elements);
+    collect::leave(field);
+    list
+}
+
 fn bits(types: &[JsonType]) -> u8 {
     types.iter().fold(0, |bits, t| bits | t.bit())
 }
