@@ -183,9 +183,15 @@ where
     if slot.is_some() || extra.problems.iter().any(|p| p.field == name) {
         return Err(de::Error::duplicate_field(name));
     }
-    let mark = collect::enter(Segment::Field(name));
+    // A single value holds no drift of its own but its misfit, which is recorded with the field's name below:
+    // only containers put the field on the drift path (most fields are single values, and this runs for each).
+    let mark = match shape {
+        Shape::Scalar => None,
+        Shape::List | Shape::Object => collect::enter(Segment::Field(name)),
+    };
     let outcome = map.next_value_seed(Lenient::<T> {
         shape,
+        name,
         marker: PhantomData,
     });
     collect::leave(mark);
@@ -303,6 +309,7 @@ type Outcome<T> = Result<T, (Value, String)>;
 
 struct Lenient<T> {
     shape: Shape,
+    name: &'static str,
     marker: PhantomData<T>,
 }
 
@@ -316,8 +323,10 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Lenient<T> {
         })?;
         if let Err((_, message)) = &outcome {
             if collect::strict() {
-                // Inside the field's value, so the decoder's error path ends in the field.
-                collect::fail(DriftKind::WrongType, None, message.clone());
+                // Inside the field's value, so the decoder's error path ends in the field. A container field
+                // is on the collector's path already; a single value is not (see `set`).
+                let leaf = (self.shape == Shape::Scalar).then_some(self.name);
+                collect::fail(DriftKind::WrongType, leaf, message.clone());
                 return Err(de::Error::custom(message));
             }
         }

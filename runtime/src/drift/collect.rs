@@ -92,7 +92,7 @@ pub(crate) enum Segment<'a> {
 pub(crate) struct Mark(usize);
 
 /// The mode of the scope on this thread ([`DriftMode::Off`] outside any).
-#[inline]
+#[inline(always)]
 pub(crate) fn mode() -> DriftMode {
     ACTIVE.with(Cell::get)
 }
@@ -104,25 +104,41 @@ pub(crate) fn strict() -> bool {
 }
 
 /// Steps into `segment`; `None` (and nothing done) outside a scope.
-#[inline]
+///
+/// This and [`leave`] run for every field of every model: the check is inlined into the generated decoders and
+/// the work is not, so with drift off a field costs one thread-local load and a branch, and the decoders' code
+/// does not grow.
+#[inline(always)]
 pub(crate) fn enter(segment: Segment<'_>) -> Option<Mark> {
     if mode() == DriftMode::Off {
         return None;
     }
-    Some(STATE.with_borrow_mut(|c| {
+    Some(enter_scoped(segment))
+}
+
+#[cold]
+#[inline(never)]
+fn enter_scoped(segment: Segment<'_>) -> Mark {
+    STATE.with_borrow_mut(|c| {
         let mark = Mark(c.path.len());
         push(&mut c.path, segment);
         mark
-    }))
+    })
 }
 
 /// Steps back out. Marks are absolute, so a scope left early by an error (an untagged enum trying its next
 /// variant) is repaired by the next `leave` of an outer segment.
-#[inline]
+#[inline(always)]
 pub(crate) fn leave(mark: Option<Mark>) {
-    if let Some(Mark(len)) = mark {
-        STATE.with_borrow_mut(|c| c.path.truncate(len));
+    if let Some(mark) = mark {
+        leave_scoped(mark);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn leave_scoped(Mark(len): Mark) {
+    STATE.with_borrow_mut(|c| c.path.truncate(len));
 }
 
 fn push(path: &mut String, segment: Segment<'_>) {
@@ -168,10 +184,16 @@ impl<'a> Finding<'a> {
 }
 
 /// Records `finding` in the current scope (nothing outside one).
+#[inline]
 pub(crate) fn record(finding: Finding<'_>) {
-    if mode() == DriftMode::Off {
-        return;
+    if mode() != DriftMode::Off {
+        record_scoped(finding);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn record_scoped(finding: Finding<'_>) {
     STATE.with_borrow_mut(|c| {
         let Collector {
             examples,
