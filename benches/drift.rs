@@ -66,6 +66,9 @@ fn connectwise_page() -> Vec<u8> {
 
 type Decode = Box<dyn Fn(&[u8])>;
 
+/// A page's name, its body and the ways to decode it.
+type Page = (&'static str, Vec<u8>, Vec<(&'static str, Decode)>);
+
 fn variants<T: DeserializeOwned + 'static>(operation: &'static str) -> Vec<(&'static str, Decode)> {
     let off = Drift::new(DriftMode::Off);
     let report = Drift::new(DriftMode::Report);
@@ -113,7 +116,7 @@ fn interleaved(body: &[u8], variants: &[(&'static str, Decode)], rounds: usize) 
 }
 
 fn main() {
-    let pages: Vec<(&str, Vec<u8>, Vec<(&'static str, Decode)>)> = vec![
+    let pages: Vec<Page> = vec![
         (
             "autotask_companies_500",
             autotask_page(),
