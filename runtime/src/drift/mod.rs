@@ -12,6 +12,7 @@
 //! `collect.rs`.
 
 pub(crate) mod collect;
+pub mod hooks;
 mod report;
 
 use std::collections::{HashMap, HashSet};
