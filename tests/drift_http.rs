@@ -174,6 +174,36 @@ mod autotask {
     }
 
     #[tokio::test]
+    async fn raw_requests_report_under_their_operation_id() {
+        let _trace = common::capture_trace();
+        let server = MockServer::start().await;
+        let at = client(&server, DriftMode::Report).await;
+        serve(
+            &server,
+            "GET",
+            "/Tickets/7",
+            fixture_json("autotask/ticket_by_id.json"),
+        )
+        .await;
+        let ticket: psa_clients::autotask::types::TicketItemResult = at
+            .raw(reqwest::Method::GET, "/V1.0/Tickets/7")
+            .operation_id("rawTicket")
+            .send()
+            .await
+            .expect("decodes");
+        assert!(ticket.item.is_some());
+        assert_eq!(
+            summary(&at.drift().take()),
+            [(
+                "rawTicket".to_owned(),
+                DriftKind::WrongType,
+                "item.userDefinedFields".to_owned(),
+                1
+            )]
+        );
+    }
+
+    #[tokio::test]
     async fn strict_mode_fails_the_call_with_the_operation_and_the_path() {
         let _trace = common::capture_trace();
         let server = MockServer::start().await;
