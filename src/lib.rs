@@ -20,4 +20,7 @@ pub mod connectwise;
 pub mod webhooks;
 
 pub use error::Error;
+/// What responses held that the vendor documents did not predict: the report (`client.drift().take()`), its
+/// modes and strict mode's error ([`Error::Drift`]).
+pub use psa_clients_runtime::drift;
 pub use psa_clients_runtime::{Extra, Problem, SpecInfo, Timestamp, TimestampError};

@@ -18,6 +18,7 @@ use crate::auth::{
 use crate::error::VendorBody;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
 use crate::Error;
+use psa_clients_runtime::Drift;
 
 /// The base URL requests are built against before the real one is known.
 /// `.invalid` is reserved (RFC 2606), so a request that escaped the
@@ -37,6 +38,7 @@ pub struct Pipeline {
     transport: Transport,
     auth: Arc<dyn VendorAuth>,
     vendor: Vendor,
+    drift: Drift,
 }
 
 impl Pipeline {
@@ -82,7 +84,21 @@ impl Pipeline {
             transport,
             auth,
             vendor,
+            drift: Drift::default(),
         }
+    }
+
+    /// Records the drift of the responses decoded for this pipeline's calls (generated operations, raw
+    /// requests, Autotask queries) in `drift`.
+    #[must_use]
+    pub fn with_drift(mut self, drift: Drift) -> Self {
+        self.drift = drift;
+        self
+    }
+
+    /// The drift report of this pipeline's calls.
+    pub fn drift(&self) -> &Drift {
+        &self.drift
     }
 
     /// The transport calls go through.

@@ -8,6 +8,7 @@ pub mod buildscript;
 pub mod correct;
 pub mod coverage;
 pub mod diff;
+pub mod drift;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 pub mod generate;

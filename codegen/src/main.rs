@@ -5,6 +5,9 @@
 //! psa-codegen surface <spec-file>      the API surface listing (what the snapshot tests compare)
 //! psa-codegen diff <old> <new>         operations and types that changed between two documents, breaking first
 //! psa-codegen generate <spec-file> <out-dir>   write the generated sources (for reading, not for building)
+//! psa-codegen drift-to-correction <report.json> [<spec-file>]
+//!                                      suggested correction entries (TOML, for review) from a drift report
+//!                                      (`client.drift().take()`); the document is the report's unless given
 //! psa-codegen fetch [vendor…] --into DIR [--mirror URL] [--accept-changed]
 //!                                      download the documents that need no login (BMS, Autotask), check them
 //!                                      against the pinned SHA-256 and write them atomically; ConnectWise: the steps
@@ -38,8 +41,10 @@ fn main() -> ExitCode {
         }),
         ["diff", old, new] => diff(&ws, old, new),
         ["generate", file, out] => generate(&ws, file, Path::new(out)),
+        ["drift-to-correction", report] => drift_to_correction(&ws, report, None),
+        ["drift-to-correction", report, file] => drift_to_correction(&ws, report, Some(file)),
         _ => {
-            eprintln!("usage: psa-codegen coverage | surface <spec> | diff <old-spec> <new-spec> | generate <spec> <out-dir>\n       psa-codegen fetch [bms|autotask|connectwise …] --into DIR [--mirror URL] [--accept-changed]");
+            eprintln!("usage: psa-codegen coverage | surface <spec> | diff <old-spec> <new-spec> | generate <spec> <out-dir>\n       psa-codegen drift-to-correction <report.json> [<spec>]\n       psa-codegen fetch [bms|autotask|connectwise …] --into DIR [--mirror URL] [--accept-changed]");
             return ExitCode::from(2);
         }
     };
@@ -105,6 +110,36 @@ fn diff(ws: &Workspace, old: &str, new: &str) -> Result<(), psa_codegen::workspa
     report_unreviewed(&old);
     report_unreviewed(&new);
     print!("{}", psa_codegen::diff::diff(&old.spec, &new.spec));
+    Ok(())
+}
+
+/// Prints the suggestions for a drift report, against the corrected document it names (or `file`).
+fn drift_to_correction(
+    ws: &Workspace,
+    report: &str,
+    file: Option<&str>,
+) -> Result<(), psa_codegen::workspace::BoxError> {
+    let text = std::fs::read_to_string(report).map_err(|e| format!("cannot read {report}: {e}"))?;
+    let report = psa_codegen::drift::read_report(&text)?;
+    let file = match (file, &report.spec) {
+        (Some(file), _) => file.to_owned(),
+        (None, Some(spec)) => spec.file.clone(),
+        (None, None) => {
+            return Err(
+                "the report names no document; give the spec file as the second argument".into(),
+            )
+        }
+    };
+    let prepared = ws.prepare_file(&file)?;
+    report_unreviewed(&prepared);
+    if let Some(spec) = report.spec.as_ref().filter(|s| s.sha256 != prepared.sha256) {
+        eprintln!(
+            "note: the report was made against {} sha256 {}, not this document ({})",
+            spec.file, spec.sha256, prepared.sha256
+        );
+    }
+    let doc = serde_json::to_value(&prepared.spec)?;
+    print!("{}", psa_codegen::drift::suggest(&report, &doc));
     Ok(())
 }
 

@@ -74,7 +74,12 @@ where
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
+    // The field's name on the drift path, for what its value holds (an unknown enum value, a nested model's
+    // unknown keys); nothing when drift is off.
+    let mark = crate::drift::collect::enter(crate::drift::collect::Segment::Field(name));
+    let value = map.next_value();
+    crate::drift::collect::leave(mark);
+    *slot = Some(value?);
     Ok(())
 }
 

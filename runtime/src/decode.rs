@@ -3,7 +3,56 @@
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::drift::collect::{Collected, Scope};
+use crate::drift::{Drift, DriftMode};
 use crate::error::{snippet, Error};
+
+/// [`json`], recording drift as `drift` says (see [`crate::drift`]).
+///
+/// Off (the default), this is [`json`] and nothing else. On, findings are merged into `drift` once the body is
+/// decoded, under `operation_id`.
+///
+/// # Errors
+/// As [`json`], and in [`DriftMode::Strict`] [`Error::Drift`] for the first drift found, with the JSON path of
+/// the field (e.g. `items[3].userDefinedFields`).
+pub fn json_with<T: DeserializeOwned>(
+    body: &[u8],
+    status: StatusCode,
+    operation_id: &'static str,
+    drift: &Drift,
+) -> Result<T, Error> {
+    let mode = drift.mode();
+    if mode == DriftMode::Off {
+        return json(body, status, operation_id);
+    }
+    let scope = Scope::begin(mode, drift.examples(), starts_a_list(body));
+    let decoded = json::<T>(body, status, operation_id);
+    let Collected { found, failure } = scope.finish();
+    drift.absorb(operation_id, found);
+    let Some(failure) = failure else {
+        return decoded;
+    };
+    let path = match decoded {
+        // The decoder's path is exact (`items[3].x`, where the collector knows `items[].x`).
+        Err(Error::MalformedBody { path, .. }) => path,
+        // A drift inside an alternative an untagged enum then decoded otherwise: strict all the same.
+        Ok(_) => failure.path,
+        Err(other) => return Err(other),
+    };
+    Err(Error::Drift {
+        operation_id,
+        status,
+        path,
+        kind: failure.kind,
+        message: failure.message,
+    })
+}
+
+/// True when the body is a JSON list (its elements' drift paths start with `[]`).
+fn starts_a_list(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    body.trim_ascii_start().first() == Some(&b'[')
+}
 
 /// Decodes a JSON body, reporting the path of the field that failed.
 ///

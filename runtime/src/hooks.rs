@@ -14,7 +14,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::Error;
+use crate::{Drift, Error};
 
 /// A boxed, `Send` future of an HTTP exchange.
 pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send + 'a>>;
@@ -70,16 +70,33 @@ pub trait Executor: Send + Sync + fmt::Debug + 'static {
     ) -> ExecFuture<'_>;
 }
 
-/// The value every generated client carries: a shared [`Executor`].
+/// The value every generated client carries: a shared [`Executor`], and the [`Drift`] report its responses are
+/// decoded into.
 #[derive(Clone)]
 pub struct Hooks {
     executor: Arc<dyn Executor>,
+    drift: Drift,
 }
 
 impl Hooks {
-    /// Routes every request of a client through `executor`.
+    /// Routes every request of a client through `executor`; drift is not recorded.
     pub fn new(executor: Arc<dyn Executor>) -> Self {
-        Self { executor }
+        Self {
+            executor,
+            drift: Drift::default(),
+        }
+    }
+
+    /// Records the drift of every response decoded through these hooks in `drift` (a shared handle).
+    #[must_use]
+    pub fn with_drift(mut self, drift: Drift) -> Self {
+        self.drift = drift;
+        self
+    }
+
+    /// The drift report responses are decoded into.
+    pub fn drift(&self) -> &Drift {
+        &self.drift
     }
 
     /// The executor.
@@ -101,7 +118,10 @@ impl Hooks {
 
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Hooks").field(&self.executor).finish()
+        f.debug_struct("Hooks")
+            .field("executor", &self.executor)
+            .field("drift", &self.drift.mode())
+            .finish()
     }
 }
 

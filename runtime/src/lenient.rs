@@ -25,16 +25,26 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
+use crate::drift::collect::{self, Finding, Segment};
+use crate::drift::{DriftKind, DriftMode};
+use crate::redact;
+
 /// What a model received that its type does not hold: unknown keys and values of the wrong shape, with the
-/// original JSON values. Serialized back into the model's object (`#[serde(flatten)]`).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// original JSON values. Serialized back into the model's object (`#[serde(flatten)]`), unchanged.
+///
+/// `Debug` hides the value of every secret-looking key (`password`, `apiKey`, `accessToken`, …; see
+/// [`redact::is_secret_key`]), at any depth: a server may send a credential under a key the document does not
+/// declare, and models are printed with `{:?}` in logs and test failures.
+#[derive(Clone, Default, PartialEq)]
 pub struct Extra {
     values: Map<String, Value>,
     problems: Vec<Problem>,
 }
 
 /// A field whose value did not fit its declared type; the value is kept in [`Extra`] under the same key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` hides the message of a secret-looking field (decoder messages quote the value).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The wire name of the field.
@@ -86,6 +96,44 @@ impl Extra {
     }
 }
 
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extra")
+            .field("values", &Shown(&self.values))
+            .field("problems", &self.problems)
+            .finish()
+    }
+}
+
+/// The kept values as `Debug` shows them: secret-looking keys redacted.
+struct Shown<'a>(&'a Map<String, Value>);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(key, value)| (key, redact::redacted(key, value))),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Debug for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = if redact::is_secret_key(&self.field) {
+            redact::REDACTED
+        } else {
+            self.message.as_str()
+        };
+        f.debug_struct("Problem")
+            .field("field", &self.field)
+            .field("message", &message)
+            .finish()
+    }
+}
+
 impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.values.len()))?;
@@ -119,6 +167,8 @@ impl Shape {
 
 /// Reads the value of field `name` into `slot`, leniently: a value of the wrong shape leaves the slot empty and
 /// is kept in `extra` with the reason. A second value for the same field is an error, as with serde's derive.
+///
+/// With drift recorded (see [`crate::drift`]) the misfit is reported; in strict mode it is an error instead.
 pub fn set<'de, T, A>(
     slot: &mut Option<T>,
     map: &mut A,
@@ -133,25 +183,78 @@ where
     if slot.is_some() || extra.problems.iter().any(|p| p.field == name) {
         return Err(de::Error::duplicate_field(name));
     }
-    match map.next_value_seed(Lenient::<T> {
+    // A single value holds no drift of its own but its misfit, which is recorded with the field's name below:
+    // only containers put the field on the drift path (most fields are single values, and this runs for each).
+    let mark = match shape {
+        Shape::Scalar => None,
+        Shape::List | Shape::Object => collect::enter(Segment::Field(name)),
+    };
+    let outcome = map.next_value_seed(Lenient::<T> {
         shape,
+        name,
         marker: PhantomData,
-    })? {
+    });
+    collect::leave(mark);
+    match outcome? {
         Ok(value) => *slot = Some(value),
-        Err((value, message)) => extra.record(name, value, message),
+        Err((value, message)) => {
+            collect::record(Finding {
+                leaf: Some(name),
+                value: Some(&value),
+                message: Some(&message),
+                ..Finding::new(DriftKind::WrongType)
+            });
+            extra.record(name, value, message);
+        }
     }
     Ok(())
 }
 
 /// Keeps the value of a key the model does not know.
+///
+/// With drift recorded the key is reported; in strict mode it is an error instead.
 pub fn keep<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: &str,
     extra: &mut Extra,
 ) -> Result<(), A::Error> {
+    match collect::mode() {
+        DriftMode::Off => {}
+        DriftMode::Report => {
+            let value: Value = map.next_value()?;
+            collect::record(Finding {
+                leaf: Some(key),
+                value: Some(&value),
+                ..Finding::new(DriftKind::UnknownField)
+            });
+            extra.insert(key, value);
+            return Ok(());
+        }
+        DriftMode::Strict => {
+            let message = format!("unknown field `{key}`: the vendor document does not declare it");
+            collect::fail(DriftKind::UnknownField, Some(key), message.clone());
+            // Failed while reading the value, so the decoder's error path ends in the key.
+            return map.next_value_seed(Refuse(message));
+        }
+    }
     let value: Value = map.next_value()?;
     extra.insert(key, value);
     Ok(())
+}
+
+// The open enums' and (future) required-field hooks live with the drift collector; generated code names them
+// here, beside the other decoding helpers.
+pub use crate::drift::hooks::{missing, unknown_variant};
+
+/// Fails at the value it is asked to read, without reading it.
+struct Refuse(String);
+
+impl<'de> DeserializeSeed<'de> for Refuse {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<(), D::Error> {
+        Err(de::Error::custom(self.0))
+    }
 }
 
 /// The decoded value, or the original value and why it did not fit.
@@ -159,6 +262,7 @@ type Outcome<T> = Result<T, (Value, String)>;
 
 struct Lenient<T> {
     shape: Shape,
+    name: &'static str,
     marker: PhantomData<T>,
 }
 
@@ -166,10 +270,20 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Lenient<T> {
     type Value = Outcome<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
-        deserializer.deserialize_any(LenientVisitor::<T> {
+        let outcome = deserializer.deserialize_any(LenientVisitor::<T> {
             shape: self.shape,
             marker: PhantomData,
-        })
+        })?;
+        if let Err((_, message)) = &outcome {
+            if collect::strict() {
+                // Inside the field's value, so the decoder's error path ends in the field. A container field
+                // is on the collector's path already; a single value is not (see `set`).
+                let leaf = (self.shape == Shape::Scalar).then_some(self.name);
+                collect::fail(DriftKind::WrongType, leaf, message.clone());
+                return Err(de::Error::custom(message));
+            }
+        }
+        Ok(outcome)
     }
 }
 
@@ -199,13 +313,22 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Present<D> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        visitor.visit_some(self.0)
+        // Still `Present` inside: the option's value may be a map, whose values' drift paths go through `*`.
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        // A map (not a model, which asks for a struct): its values' paths go through `*`.
+        let mark = collect::enter(Segment::MapValues);
+        let value = self.0.deserialize_any(visitor);
+        collect::leave(mark);
+        value
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+        tuple_struct struct enum identifier ignored_any
     }
 }
 
@@ -261,7 +384,10 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Outcome<T>, A::Error> {
         if self.shape == Shape::List {
-            return T::deserialize(Present(SeqAccessDeserializer::new(seq))).map(Ok);
+            let mark = collect::enter(Segment::Elements);
+            let value = T::deserialize(Present(SeqAccessDeserializer::new(seq))).map(Ok);
+            collect::leave(mark);
+            return value;
         }
         let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
         Ok(Err((
@@ -432,5 +558,45 @@ mod tests {
         assert_eq!(notes[0].extra.problems()[0].field, "tags");
         assert_eq!(notes[1].extra.get("extraKey"), Some(&json!(true)));
         assert_eq!(serde_json::to_value(&notes).expect("serializes"), body);
+    }
+
+    #[test]
+    fn debug_never_shows_secret_looking_keys_and_serialize_writes_them_back() {
+        let body = json!({
+            "id": 1, "password": "hunter2", "apiKey": "ak-1", "privateKey": "pk-1", "accessToken": "at-1",
+            "refreshToken": "rt-1", "signingKey": "sk-1", "totpSeed": "JBSWY3DP", "SECRET": "s-1",
+            "token": 7, "settings": {"nested": [{"Client_Secret": "cs-1", "label": "visible"}]},
+            "internalFlag": "not-a-bool"
+        });
+        let note: Note = serde_json::from_value(body.clone()).expect("decodes");
+        let shown = format!("{note:?} {:?}", note.extra);
+        for secret in [
+            "hunter2", "ak-1", "pk-1", "at-1", "rt-1", "sk-1", "JBSWY3DP", "s-1", "cs-1", ": 7",
+        ] {
+            assert!(!shown.contains(secret), "{secret} shown: {shown}");
+        }
+        assert!(
+            shown.contains("visible") && shown.contains("not-a-bool"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\"password\": String(\"[redacted]\")"),
+            "{shown}"
+        );
+        assert_eq!(serde_json::to_value(&note).expect("serializes"), body);
+    }
+
+    #[test]
+    fn a_problem_on_a_secret_looking_field_does_not_quote_the_value() {
+        let mut extra = Extra::default();
+        extra.record(
+            "password",
+            json!(12345),
+            "invalid type: integer `12345`".into(),
+        );
+        extra.record("id", json!("x"), "invalid type: string \"x\"".into());
+        let shown = format!("{extra:?}");
+        assert!(!shown.contains("12345"), "{shown}");
+        assert!(shown.contains("invalid type: string"), "{shown}");
     }
 }

@@ -5,18 +5,21 @@
 
 pub mod de;
 pub mod decode;
+pub mod drift;
 pub mod error;
 pub mod fields;
 pub mod hooks;
 pub mod lenient;
 pub mod paging;
 pub mod query;
+pub mod redact;
 pub mod respond;
 pub mod secret;
 mod timestamp;
 #[doc(hidden)]
 pub mod walk;
 
+pub use drift::{Drift, DriftMode, DriftReport};
 pub use error::Error;
 pub use fields::FieldPath;
 pub use hooks::{Answer, Executor, Hooks, Operation};

@@ -35,7 +35,8 @@ impl Hooks {
     /// Sends `request` and decodes a JSON success body into `T`.
     ///
     /// # Errors
-    /// The executor's typed error, or [`Error::MalformedBody`] naming the operation and the JSON path.
+    /// The executor's typed error, or [`Error::MalformedBody`] naming the operation and the JSON path
+    /// ([`Error::Drift`] in strict drift mode).
     #[doc(hidden)]
     pub async fn send_json<T: DeserializeOwned>(
         &self,
@@ -43,7 +44,12 @@ impl Hooks {
         exchange: Exchange,
     ) -> Result<ResponseValue<T>, Error> {
         let answer = self.answer(request, exchange).await?;
-        let value = decode::json(&answer.body, answer.status, exchange.operation_id())?;
+        let value = decode::json_with(
+            &answer.body,
+            answer.status,
+            exchange.operation_id(),
+            self.drift(),
+        )?;
         Ok(ResponseValue::new(value, answer.status, answer.headers))
     }
 

@@ -46,7 +46,8 @@ impl ClientBuilder<AutotaskConfig> {
     /// [`Error::Config`] when the transport cannot be built.
     pub fn build(mut self) -> Result<Client, Error> {
         let transport = self.take_transport()?;
-        let pipeline = Arc::new(Pipeline::autotask(transport, self.config)?);
+        let drift = self.drift_for("autotask", psa_clients_autotask::SPEC);
+        let pipeline = Arc::new(Pipeline::autotask(transport, self.config)?.with_drift(drift));
         let api = psa_clients_autotask::Client::new_with_client(
             PLACEHOLDER_BASE,
             pipeline.transport().client().clone(),
@@ -85,6 +86,7 @@ impl VendorClient<psa_clients_autotask::Client> {
             }
         };
         let pipeline = Arc::clone(&self.pipeline);
+        let operation_id = query_operation_id(T::ENTITY);
         let pages = async move {
             // Start from the real zone URL: the pager refuses a next page on another host than the first.
             let base = pipeline.base_url().await?;
@@ -93,7 +95,9 @@ impl VendorClient<psa_clients_autotask::Client> {
                 base.as_str().trim_end_matches('/'),
                 T::ENTITY
             );
-            let first = AutotaskQuery::post(&url, body)?.operation_id(QUERY_OPERATION);
+            let first = AutotaskQuery::post(&url, body)?
+                .operation_id(operation_id)
+                .drift(pipeline.drift().clone());
             Ok::<_, Error>(first.pages(move |method, url, body| {
                 let pipeline = Arc::clone(&pipeline);
                 async move {
@@ -104,7 +108,7 @@ impl VendorClient<psa_clients_autotask::Client> {
                     *request.body_mut() = body.map(Into::into);
                     // Every page of a query, the first POST and each `nextPageUrl`, only reads.
                     let meta =
-                        OperationMeta::new(Vendor::Autotask, QUERY_OPERATION, method, QUERY_PATH)
+                        OperationMeta::new(Vendor::Autotask, operation_id, method, QUERY_PATH)
                             .with_limit_key(T::ENTITY)
                             .read_only();
                     Ok(pipeline.send(request, meta).await?.body)
@@ -140,6 +144,22 @@ impl VendorClient<psa_clients_autotask::Client> {
 }
 
 const QUERY_OPERATION: &str = "query";
+
+/// The document's operationId of `POST /V1.0/{entity}/query` (`Companies_Query`), which errors, spans and drift
+/// reports name: a report must say which entity's model lacked a field. `query` if the table lacks it.
+fn query_operation_id(entity: &str) -> &'static str {
+    psa_clients_autotask::OPERATIONS
+        .iter()
+        .find(|op| {
+            op.method == "POST"
+                && op
+                    .path
+                    .strip_prefix("/V1.0/")
+                    .and_then(|rest| rest.strip_suffix("/query"))
+                    == Some(entity)
+        })
+        .map_or(QUERY_OPERATION, |op| op.spec_id)
+}
 const QUERY_PATH: &str = "/V1.0/{Entity}/query";
 
 fn error_stream<T: Send + 'static>(error: Error) -> PageStream<'static, T> {

@@ -34,7 +34,8 @@ impl ClientBuilder<BmsConfig> {
     /// [`Error::Config`] when the transport cannot be built.
     pub fn build(mut self) -> Result<Client, Error> {
         let transport = self.take_transport()?;
-        let pipeline = Arc::new(Pipeline::bms(transport, self.config)?);
+        let drift = self.drift_for("bms", psa_clients_bms::SPEC);
+        let pipeline = Arc::new(Pipeline::bms(transport, self.config)?.with_drift(drift));
         let api = psa_clients_bms::Client::new_with_client(
             PLACEHOLDER_BASE,
             pipeline.transport().client().clone(),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use psa_clients_runtime::Hooks;
+use psa_clients_runtime::{Drift, DriftMode, Hooks, SpecInfo};
 
 use super::executor::PipelineExecutor;
 use crate::pipeline::Pipeline;
@@ -16,6 +16,7 @@ use crate::Error;
 pub struct ClientBuilder<C> {
     pub(crate) config: C,
     pub(crate) transport: Option<Transport>,
+    pub(crate) drift: DriftMode,
 }
 
 impl<C> ClientBuilder<C> {
@@ -23,7 +24,21 @@ impl<C> ClientBuilder<C> {
         Self {
             config,
             transport: None,
+            drift: DriftMode::Off,
         }
+    }
+
+    /// Records what responses hold that the vendor document does not predict ([`DriftMode::Report`]), or fails
+    /// any call whose response holds it ([`DriftMode::Strict`], for your own tests). Default: off. Read the
+    /// report with `client.drift().take()`; the mode can be changed later with `client.drift().set_mode(…)`.
+    pub fn drift(mut self, mode: DriftMode) -> Self {
+        self.drift = mode;
+        self
+    }
+
+    /// The drift handle for a client of `vendor` generated from `spec`.
+    pub(crate) fn drift_for(&self, vendor: &'static str, spec: SpecInfo) -> Drift {
+        Drift::for_vendor(self.drift, vendor, spec)
     }
 
     /// Uses `transport` (timeouts, retry policy, limits, request budget) instead of the default one.
@@ -40,7 +55,8 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-/// The hooks that route a generated client's requests through `pipeline`.
+/// The hooks that route a generated client's requests through `pipeline`, decoding into its drift report.
 pub(crate) fn hooks_for(pipeline: &Arc<Pipeline>) -> Hooks {
     Hooks::new(Arc::new(PipelineExecutor::new(Arc::clone(pipeline))))
+        .with_drift(pipeline.drift().clone())
 }

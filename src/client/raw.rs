@@ -126,8 +126,14 @@ impl RawRequest {
     /// Every [`Error`] the vendor pipeline reports; [`Error::MalformedBody`] when the body is not a `T`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let meta = self.meta();
+        let drift = self.pipeline.drift().clone();
         let success = self.send_bytes().await?;
-        decode_json(&success.body, success.status, &meta)
+        psa_clients_runtime::decode::json_with(
+            &success.body,
+            success.status,
+            meta.operation_id,
+            &drift,
+        )
     }
 
     /// Sends and returns the JSON answer as a `serde_json::Value` (`Null` for an empty body).

@@ -25,6 +25,13 @@ impl<A> VendorClient<A> {
         &self.api
     }
 
+    /// What this client's responses held that the vendor document did not predict: `take()` the
+    /// [`DriftReport`](crate::drift::DriftReport) (JSON, to send us), or change the mode. Off unless the builder's
+    /// [`drift`](crate::client::ClientBuilder::drift) said otherwise; clones of the client share it.
+    pub fn drift(&self) -> &crate::drift::Drift {
+        self.pipeline.drift()
+    }
+
     /// A request to any path under the API base, for endpoints or fields the vendor document lacks; see
     /// [`RawRequest`].
     pub fn raw(&self, method: Method, path: impl Into<String>) -> RawRequest {

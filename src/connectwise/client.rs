@@ -168,7 +168,8 @@ impl ClientBuilder<ConnectWiseConfig> {
     pub fn build(mut self) -> Result<Client, Error> {
         let transport = self.take_transport()?;
         let config = self.config.clone();
-        let pipeline = Arc::new(Pipeline::connectwise(transport, self.config)?);
+        let drift = self.drift_for("connectwise", psa_clients_connectwise::SPEC);
+        let pipeline = Arc::new(Pipeline::connectwise(transport, self.config)?.with_drift(drift));
         #[allow(unused_variables)] // with no area feature on, only `raw` calls exist
         let (http, hooks) = (pipeline.transport().client().clone(), hooks_for(&pipeline));
         let api = Areas {

@@ -52,7 +52,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::{config, drive, paging, Next, Page};
-use crate::transport::{decode_json, OperationMeta, Vendor};
+use crate::transport::{OperationMeta, Vendor};
 use crate::Error;
 
 /// The largest `MaxRecords` (page size) Autotask accepts.
@@ -97,11 +97,20 @@ pub fn validate_max_records(max_records: u32) -> Result<u32, Error> {
 #[non_exhaustive]
 pub struct QueryResponse<T> {
     /// The records of this page.
-    #[serde(default = "Vec::new", alias = "Items")]
+    #[serde(default = "Vec::new", alias = "Items", deserialize_with = "items")]
     pub items: Vec<T>,
     /// Where the next page is.
     #[serde(default, rename = "pageDetails", alias = "PageDetails")]
     pub page_details: PageDetails,
+}
+
+/// The records, with drift inside them reported under `items[]`.
+fn items<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    psa_clients_runtime::drift::list_field("items", deserializer)
 }
 
 /// `pageDetails` of an Autotask query response.
@@ -145,6 +154,7 @@ pub struct AutotaskQuery {
     url: Url,
     body: Option<Bytes>,
     operation_id: &'static str,
+    drift: psa_clients_runtime::Drift,
 }
 
 impl AutotaskQuery {
@@ -179,6 +189,7 @@ impl AutotaskQuery {
             url,
             body,
             operation_id: "autotaskQuery",
+            drift: psa_clients_runtime::Drift::default(),
         })
     }
 
@@ -210,6 +221,14 @@ impl AutotaskQuery {
     #[must_use]
     pub fn operation_id(mut self, operation_id: &'static str) -> Self {
         self.operation_id = operation_id;
+        self
+    }
+
+    /// Records the drift of every page in `drift` (default: not recorded), under the
+    /// [`operation_id`](Self::operation_id).
+    #[must_use]
+    pub fn drift(mut self, drift: psa_clients_runtime::Drift) -> Self {
+        self.drift = drift;
         self
     }
 
@@ -249,9 +268,15 @@ impl AutotaskQuery {
             let pending = fetch(self.method.clone(), url.clone(), self.body.clone());
             let first = self.url.clone();
             let op = op.clone();
+            let drift = self.drift.clone();
             async move {
                 let body = pending.await?;
-                let response: QueryResponse<T> = decode_json(&body, StatusCode::OK, &op)?;
+                let response: QueryResponse<T> = psa_clients_runtime::decode::json_with(
+                    &body,
+                    StatusCode::OK,
+                    op.operation_id,
+                    &drift,
+                )?;
                 let next = next_url(&url, &first, response.page_details.next_page_url)?;
                 let is_last = matches!(next, Next::Stop);
                 tracing::debug!(
@@ -347,6 +372,7 @@ fn check_max_records(query: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::decode_json;
 
     #[test]
     fn decodes_the_real_envelope() {

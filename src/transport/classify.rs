@@ -143,7 +143,7 @@ pub(crate) fn redact_body(body: &[u8], max_len: usize) -> String {
     let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
         return format!("({} bytes, not JSON; not logged)", body.len());
     };
-    redact_value(&mut value);
+    psa_clients_runtime::redact::redact(&mut value);
     let text = value.to_string();
     if text.len() <= max_len {
         return text;
@@ -153,48 +153,6 @@ pub(crate) fn redact_body(body: &[u8], max_len: usize) -> String {
         .find(|&at| text.is_char_boundary(at))
         .unwrap_or(0);
     format!("{}… (cut, {} bytes in all)", &text[..end], text.len())
-}
-
-/// Replaces the value of every secret-looking key, at any depth.
-fn redact_value(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                if is_secret_key(key) {
-                    *item = Value::String("[redacted]".to_owned());
-                } else {
-                    redact_value(item);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_value),
-        _ => {}
-    }
-}
-
-/// True for a key that names a credential; see [`BodyLogging::redacted`].
-fn is_secret_key(key: &str) -> bool {
-    const PARTS: [&str; 13] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "integrationcode",
-        "authorization",
-        "credential",
-        "mfacode",
-        "totp",
-        "signature",
-        "cookie",
-        "session",
-    ];
-    let key: String = key
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    key.ends_with("key") || PARTS.iter().any(|part| key.contains(part))
 }
 
 /// Classifies status, headers and body.

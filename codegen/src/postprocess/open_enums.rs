@@ -4,6 +4,11 @@
 //! carries it fail to decode (seen in the fixtures: a ConnectWise priority colour `blue` where the document lists
 //! `Blue`). Each string enum gets a last variant `Unknown(String)`, marked `#[serde(untagged)]`, so an unlisted
 //! value decodes into it and serializes back unchanged; `FromStr` and `Display` round-trip it too.
+//!
+//! The variant is read through `psa_clients_runtime::lenient::unknown_variant::<Enum, _>` (`deserialize_with`):
+//! serde tries it only after every listed value, so that function sees exactly the unlisted values and reports
+//! them as drift when the client records it (`client.drift()`), or refuses them in strict mode. Once decoded,
+//! an unknown value cannot be told from a listed one by anything else.
 
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Fields, Item, ItemEnum};
@@ -64,9 +69,13 @@ fn open(e: &mut ItemEnum) -> bool {
             *attr = parse_quote!(#[derive(#(#kept),*)]);
         }
     }
+    let read = format!(
+        "::psa_clients_runtime::lenient::unknown_variant::<{}, _>",
+        e.ident
+    );
     e.variants.push(parse_quote! {
         /// A value the vendor document does not list (kept as sent, so it survives a round trip).
-        #[serde(untagged)]
+        #[serde(untagged, deserialize_with = #read)]
         Unknown(::std::string::String)
     });
     true
@@ -130,7 +139,9 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("#[serde(untagged)]\n        Unknown(::std::string::String),"),
+            out.contains(
+                "#[serde(\n            untagged,\n            deserialize_with = \"::psa_clients_runtime::lenient::unknown_variant::<Color, _>\"\n        )]\n        Unknown(::std::string::String),"
+            ),
             "{out}"
         );
         assert!(

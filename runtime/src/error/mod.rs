@@ -138,6 +138,25 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// Strict drift mode ([`DriftMode::Strict`](crate::DriftMode::Strict)) found something in the body the vendor
+    /// document does not predict: an undeclared key, a value of another type, an unlisted enum value, a missing
+    /// required field. Without strict mode the body decodes leniently and the drift is only reported.
+    #[error(
+        "{operation_id}: response drift at `{path}` (HTTP {status}): {message} (strict drift mode)"
+    )]
+    Drift {
+        /// The failing operation.
+        operation_id: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// Path of the field, e.g. `items[3].userDefinedFields`.
+        path: String,
+        /// What kind of drift.
+        kind: crate::drift::DriftKind,
+        /// What was found (the value of a secret-looking field is never quoted).
+        message: String,
+    },
+
     /// The server redirected to another host; the redirect was not followed
     /// so credentials stay with the configured host.
     #[error(
@@ -229,6 +248,7 @@ impl Error {
             | Self::Vendor { status, .. }
             | Self::HtmlInsteadOfJson { status, .. }
             | Self::MalformedBody { status, .. }
+            | Self::Drift { status, .. }
             | Self::Redirected { status, .. } => Some(*status),
             Self::RateLimited { status, .. } => *status,
             Self::Transport { .. }
@@ -250,6 +270,7 @@ impl Error {
             | Self::Vendor { operation_id, .. }
             | Self::HtmlInsteadOfJson { operation_id, .. }
             | Self::MalformedBody { operation_id, .. }
+            | Self::Drift { operation_id, .. }
             | Self::Redirected { operation_id, .. }
             | Self::Transport { operation_id, .. }
             | Self::Timeout { operation_id, .. } => Some(operation_id),
