@@ -102,11 +102,8 @@ async fn step_01_lists_companies_filtered_by_company_type_customer() {
         .filter(field("companyType").eq(1))
         .build()
         .expect("a query");
-    let companies: Vec<types::CompanyModel> = at
-        .query(&customers)
-        .try_collect()
-        .await
-        .expect("companies");
+    let companies: Vec<types::CompanyModel> =
+        at.query(&customers).try_collect().await.expect("companies");
     let got: BTreeSet<i64> = companies.iter().filter_map(|c| c.id).collect();
     let expected: BTreeSet<i64> = emulator
         .control()
@@ -229,14 +226,19 @@ async fn step_03_updates_a_ticket_by_patch() {
     let at = emulated::autotask(&emulator);
     let ticket = create_ticket(&at, "Slow network").await;
     at.tickets_patch_entity()
-        .body(body::<types::TicketModel>(json!({"id": ticket, "status": 8, "priority": 1})))
+        .body(body::<types::TicketModel>(
+            json!({"id": ticket, "status": 8, "priority": 1}),
+        ))
         .send()
         .await
         .expect("patched");
     let stored = record(&emulator, "Tickets", ticket);
     assert_eq!(stored["status"], 8);
     assert_eq!(stored["priority"], 1);
-    assert_eq!(stored["title"], "Slow network", "PATCH keeps the other fields");
+    assert_eq!(
+        stored["title"], "Slow network",
+        "PATCH keeps the other fields"
+    );
     let read = at
         .tickets_query_item()
         .id(ticket)
@@ -249,7 +251,10 @@ async fn step_03_updates_a_ticket_by_patch() {
     assert_eq!(patches.len(), 1);
     let patch: Value = serde_json::from_str(&patches[0].body).expect("JSON");
     assert_eq!(patch["id"], ticket);
-    assert!(patch.get("title").is_none(), "only the changed fields are sent: {patch}");
+    assert!(
+        patch.get("title").is_none(),
+        "only the changed fields are sent: {patch}"
+    );
 }
 
 #[tokio::test]
@@ -257,7 +262,12 @@ async fn step_04_lists_contracts() {
     let emulator = emulated::emulator().await;
     let at = emulated::autotask(&emulator);
     let contracts: Vec<types::ContractModel> = at
-        .query(&Query::builder().filter(field("companyID").eq(TEST_REWST)).build().unwrap())
+        .query(
+            &Query::builder()
+                .filter(field("companyID").eq(TEST_REWST))
+                .build()
+                .unwrap(),
+        )
         .try_collect()
         .await
         .expect("contracts");
@@ -270,7 +280,10 @@ async fn step_04_lists_contracts() {
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(
-        contracts.iter().filter_map(|c| c.id).collect::<BTreeSet<_>>(),
+        contracts
+            .iter()
+            .filter_map(|c| c.id)
+            .collect::<BTreeSet<_>>(),
         expected
     );
     assert_eq!(sent(&emulator, "POST", "/Contracts/query").len(), 1);
@@ -295,13 +308,20 @@ async fn step_05_creates_a_project_with_tasks() {
     for title in ["Label the desks", "Move the servers"] {
         at.tasks_child_create_entity()
             .parent_id(project)
-            .body(body::<types::TaskModel>(json!({"title": title, "status": 1, "taskType": 1})))
+            .body(body::<types::TaskModel>(
+                json!({"title": title, "status": 1, "taskType": 1}),
+            ))
             .send()
             .await
             .expect("task");
     }
     let tasks: Vec<types::TaskModel> = at
-        .query(&Query::builder().filter(field("projectID").eq(project)).build().unwrap())
+        .query(
+            &Query::builder()
+                .filter(field("projectID").eq(project))
+                .build()
+                .unwrap(),
+        )
         .try_collect()
         .await
         .expect("tasks");
@@ -320,7 +340,10 @@ async fn step_05_creates_a_project_with_tasks() {
             .into_iter()
             .collect()
     );
-    assert_eq!(record(&emulator, "Projects", project)["projectName"], "Office move");
+    assert_eq!(
+        record(&emulator, "Projects", project)["projectName"],
+        "Office move"
+    );
 }
 
 #[tokio::test]
@@ -337,7 +360,8 @@ async fn step_06_polls_for_stale_tickets_across_pages() {
         .filter(field("status").not_eq(5))
         .build()
         .expect("a query");
-    let tickets: Vec<types::TicketModel> = at.query(&stale).try_collect().await.expect("stale tickets");
+    let tickets: Vec<types::TicketModel> =
+        at.query(&stale).try_collect().await.expect("stale tickets");
     let got: BTreeSet<i64> = tickets.iter().filter_map(|t| t.id).collect();
     assert_eq!(got.len(), tickets.len(), "no ticket twice across pages");
     assert!(!got.contains(&fresh));
@@ -354,7 +378,11 @@ async fn step_06_polls_for_stale_tickets_across_pages() {
         })
         .filter_map(|t| t["id"].as_i64())
         .collect();
-    assert!(expected.len() > 500, "more than one page: {}", expected.len());
+    assert!(
+        expected.len() > 500,
+        "more than one page: {}",
+        expected.len()
+    );
     assert_eq!(got, expected);
     // The first page is the POSTed query, the next ones the POSTed `nextPageUrl`s with the same body.
     let pages: Vec<_> = emulator
@@ -364,7 +392,9 @@ async fn step_06_polls_for_stale_tickets_across_pages() {
         .filter(|e| e.path.to_ascii_lowercase().contains("/tickets/query"))
         .collect();
     assert_eq!(pages.len(), expected.len().div_ceil(500));
-    assert!(pages.iter().all(|p| p.method == "POST" && p.status == Some(200)));
+    assert!(pages
+        .iter()
+        .all(|p| p.method == "POST" && p.status == Some(200)));
     assert!(pages.iter().all(|p| p.body == pages[0].body));
 }
 
@@ -410,7 +440,11 @@ async fn step_08_twenty_concurrent_callers_stay_within_three_threads_per_entity(
     ));
     let at = emulated::autotask(&emulator);
     // Discover the zone first, so the callers race on the entity, not on discovery.
-    at.tickets_query_item().id(7000).send().await.expect("warm-up");
+    at.tickets_query_item()
+        .id(7000)
+        .send()
+        .await
+        .expect("warm-up");
     let mut callers = Vec::new();
     for n in 0..20 {
         let at = at.clone();
@@ -423,7 +457,10 @@ async fn step_08_twenty_concurrent_callers_stay_within_three_threads_per_entity(
     }
     let mut ids = BTreeSet::new();
     for caller in callers {
-        let (id, found) = caller.await.expect("no panic").expect("every caller succeeds");
+        let (id, found) = caller
+            .await
+            .expect("no panic")
+            .expect("every caller succeeds");
         assert_eq!(found, 1);
         ids.insert(id);
     }
@@ -433,13 +470,19 @@ async fn step_08_twenty_concurrent_callers_stay_within_three_threads_per_entity(
         max.values().all(|&n| n <= 3),
         "at most 3 in flight per entity: {max:?}"
     );
-    assert!(max.get("tickets").copied().unwrap_or(0) >= 2, "callers overlapped: {max:?}");
+    assert!(
+        max.get("tickets").copied().unwrap_or(0) >= 2,
+        "callers overlapped: {max:?}"
+    );
     // Nothing duplicated: one record per caller, one POST per record, no 429.
     let stored = control.records(Vendor::Autotask, "Tickets");
     for n in 0..20 {
         let title = format!("Concurrent caller {n}");
         assert_eq!(
-            stored.iter().filter(|t| t["title"] == title.as_str()).count(),
+            stored
+                .iter()
+                .filter(|t| t["title"] == title.as_str())
+                .count(),
             1,
             "{title}"
         );

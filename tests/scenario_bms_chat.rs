@@ -130,10 +130,16 @@ async fn step_02_creates_a_ticket_from_a_chat() {
     let bms = emulated::bms_api_employee(&emulator);
     let ticket = ticket_from_chat(&bms, 2, 4).await;
     let stored = record(&emulator, "tickets", ticket);
-    assert_eq!(stored["title"], "Chat: Outlook keeps asking for my password");
+    assert_eq!(
+        stored["title"],
+        "Chat: Outlook keeps asking for my password"
+    );
     assert_eq!(stored["sourceId"], 4, "the Chat source");
     assert_eq!(stored["contactId"], 4);
-    assert_eq!(stored["accountName"], record(&emulator, "accounts", 2)["accountName"]);
+    assert_eq!(
+        stored["accountName"],
+        record(&emulator, "accounts", 2)["accountName"]
+    );
     assert_eq!(stored["createdBy"], 4, "created by the API employee");
     assert_eq!(calls(&emulator, "PostTicket").len(), 1);
 }
@@ -191,7 +197,10 @@ async fn step_04_adds_the_transcript_and_a_reply_as_notes() {
     assert_eq!(
         texts,
         BTreeSet::from([
-            ("Transcript: user cannot log in to Outlook.".to_owned(), true),
+            (
+                "Transcript: user cannot log in to Outlook.".to_owned(),
+                true
+            ),
             ("Thanks, a technician will call you.".to_owned(), false),
         ])
     );
@@ -210,8 +219,10 @@ async fn step_05_lists_the_assignees() {
         .into_inner()
         .result
         .unwrap_or_default();
-    let got: BTreeSet<(Option<i32>, Option<String>)> =
-        assignees.into_iter().map(|a| (a.id, a.email_address)).collect();
+    let got: BTreeSet<(Option<i32>, Option<String>)> = assignees
+        .into_iter()
+        .map(|a| (a.id, a.email_address))
+        .collect();
     let expected: BTreeSet<(Option<i32>, Option<String>)> = emulator
         .control()
         .records(Vendor::Bms, "assignees")
@@ -248,7 +259,10 @@ async fn troubleshooting_an_html_page_instead_of_json_names_the_wrong_site_url()
     // The page came from the emulator's web server, not from the API.
     let journal = emulator.control().journal();
     assert!(!journal.is_empty());
-    assert!(journal.iter().all(|e| e.path.starts_with("/app/")), "{journal:?}");
+    assert!(
+        journal.iter().all(|e| e.path.starts_with("/app/")),
+        "{journal:?}"
+    );
     assert!(journal.iter().all(|e| e.status == Some(404)));
 
     // The same symptom from a proxy or captive portal answering 200 with a page on the right host.

@@ -62,14 +62,22 @@ async fn add_contacts(bms: &psa_clients::bms::Client, n: usize) {
         .buffer_unordered(8)
         .collect()
         .await;
-    assert!(results.iter().all(Result::is_ok), "every contact is created");
+    assert!(
+        results.iter().all(Result::is_ok),
+        "every contact is created"
+    );
 }
 
 #[tokio::test]
 async fn step_01_tests_the_connection_as_the_api_employee_without_mfa() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms_api_employee(&emulator);
-    let me = bms.user_info().send().await.expect("the connection works").into_inner();
+    let me = bms
+        .user_info()
+        .send()
+        .await
+        .expect("the connection works")
+        .into_inner();
     assert_eq!(me.success, Some(true));
     let logins: Vec<_> = emulator
         .control()
@@ -125,8 +133,14 @@ async fn step_02_full_sync_of_accounts_and_contacts_pages_through_thousands() {
     let stored_accounts = emulator.control().records(Vendor::Bms, "accounts");
     let stored_contacts = emulator.control().records(Vendor::Bms, "contacts");
     assert!(stored_contacts.len() > 2_000, "thousands of contacts");
-    let got_accounts: BTreeSet<i64> = accounts.iter().filter_map(|a| a.id.map(i64::from)).collect();
-    let got_contacts: BTreeSet<i64> = contacts.iter().filter_map(|c| c.id.map(i64::from)).collect();
+    let got_accounts: BTreeSet<i64> = accounts
+        .iter()
+        .filter_map(|a| a.id.map(i64::from))
+        .collect();
+    let got_contacts: BTreeSet<i64> = contacts
+        .iter()
+        .filter_map(|c| c.id.map(i64::from))
+        .collect();
     assert_eq!(got_accounts, ids(&stored_accounts));
     assert_eq!(got_contacts, ids(&stored_contacts));
     assert_eq!(got_contacts.len(), contacts.len(), "no contact twice");
@@ -229,10 +243,17 @@ async fn step_03_resync_three_hours_later_picks_up_only_what_changed() {
             .map(|a| a["accountName"].clone()),
         Some(json!("Blue Harbour Logistics Ltd"))
     );
-    let got: BTreeSet<i64> = changed_contacts.iter().filter_map(|c| c.id.map(i64::from)).collect();
+    let got: BTreeSet<i64> = changed_contacts
+        .iter()
+        .filter_map(|c| c.id.map(i64::from))
+        .collect();
     assert_eq!(got, BTreeSet::from([5, added]));
     // The emulator's own view: exactly those records changed after the last sync.
-    let after = |r: &Value| r["modifiedOn"].as_str().is_some_and(|m| m >= last_sync.as_str());
+    let after = |r: &Value| {
+        r["modifiedOn"]
+            .as_str()
+            .is_some_and(|m| m >= last_sync.as_str())
+    };
     assert_eq!(
         ids(&control
             .records(Vendor::Bms, "contacts")
@@ -276,7 +297,11 @@ async fn step_04_matches_companies_to_accounts_by_name() {
             .collect();
         let expected: Vec<i64> = stored
             .iter()
-            .filter(|a| a["accountName"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(company)))
+            .filter(|a| {
+                a["accountName"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(company))
+            })
             .filter_map(|a| a["id"].as_i64())
             .collect();
         assert_eq!(matched, expected, "{company}");

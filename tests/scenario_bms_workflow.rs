@@ -70,7 +70,12 @@ async fn create_ticket(bms: &psa_clients::bms::Client, title: &str) -> i64 {
 async fn step_01_logs_in_with_the_users_totp_code() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms(&emulator);
-    let me = bms.user_info().send().await.expect("user info").into_inner();
+    let me = bms
+        .user_info()
+        .send()
+        .await
+        .expect("user info")
+        .into_inner();
     assert!(me.success.unwrap_or(false));
     let logins = calls(&emulator, "Authenticate");
     let logins: Vec<_> = if logins.is_empty() {
@@ -291,32 +296,66 @@ async fn step_07_lists_the_lookups_a_workflow_offers() {
     let bms = emulated::bms(&emulator);
     let assignees = bms.get_assignee_lookups().send().await.expect("assignees");
     assert_eq!(
-        got(assignees.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(assignees
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "assignees")
     );
-    let work_types = bms.get_work_type_lookups().send().await.expect("work types");
+    let work_types = bms
+        .get_work_type_lookups()
+        .send()
+        .await
+        .expect("work types");
     assert_eq!(
-        got(work_types.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(work_types
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "worktypes")
     );
     let priorities = bms.get_priority_lookups().send().await.expect("priorities");
     assert_eq!(
-        got(priorities.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(priorities
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "priorities")
     );
     let queues = bms.get_queue_lookups().send().await.expect("queues");
     assert_eq!(
-        got(queues.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(queues
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "queues")
     );
     let roles = bms.get_role_lookups().send().await.expect("roles");
     assert_eq!(
-        got(roles.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(roles
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "roles")
     );
     let statuses = bms.get_status_lookups().send().await.expect("statuses");
     assert_eq!(
-        got(statuses.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(statuses
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "statuses")
     );
     let contact_types = bms
@@ -326,7 +365,12 @@ async fn step_07_lists_the_lookups_a_workflow_offers() {
         .await
         .expect("contact types");
     assert_eq!(
-        got(contact_types.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name)),
+        got(contact_types
+            .into_inner()
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)),
         names(&emulator, "lookup/contacttype")
     );
     // A lookup table's content, by table name.
@@ -336,7 +380,12 @@ async fn step_07_lists_the_lookups_a_workflow_offers() {
         .send()
         .await
         .expect("ticket sources");
-    let sources = got(sources.into_inner().result.unwrap_or_default().into_iter().map(|a| a.name));
+    let sources = got(sources
+        .into_inner()
+        .result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.name));
     assert!(sources.contains("Chat"));
     assert_eq!(sources, names(&emulator, "lookup/ticketsource"));
     for op in [
@@ -476,10 +525,7 @@ async fn step_10_sends_a_generic_request_with_paging() {
     assert_eq!(sent.len(), stored.len().div_ceil(50));
     for (n, entry) in sent.iter().enumerate() {
         let query = entry.query.clone().unwrap_or_default();
-        assert!(
-            query.contains(&format!("PageNumber={}", n + 1)),
-            "{query}"
-        );
+        assert!(query.contains(&format!("PageNumber={}", n + 1)), "{query}");
     }
 }
 

@@ -96,7 +96,10 @@ async fn step_01_lists_companies_by_name() {
         .into_iter()
         .filter(|c| c["name"] == "Test Rewst")
         .collect();
-    assert_eq!(i64::from(companies[0].id.unwrap()), stored[0]["id"].as_i64().unwrap());
+    assert_eq!(
+        i64::from(companies[0].id.unwrap()),
+        stored[0]["id"].as_i64().unwrap()
+    );
     let calls = sent(&emulator, "GET", "/company/companies");
     assert_eq!(calls.len(), 1);
     let query = calls[0].query.clone().unwrap_or_default();
@@ -130,9 +133,11 @@ async fn step_02_lists_tickets_of_the_integration_board() {
     // 40 tickets in pages of 25: two pages, each with the condition.
     let calls = sent(&emulator, "GET", "/service/tickets");
     assert_eq!(calls.len(), 2);
-    assert!(calls
-        .iter()
-        .all(|c| c.query.as_deref().unwrap_or_default().contains("conditions=")));
+    assert!(calls.iter().all(|c| c
+        .query
+        .as_deref()
+        .unwrap_or_default()
+        .contains("conditions=")));
 }
 
 #[tokio::test]
@@ -223,7 +228,10 @@ async fn step_04_creates_updates_by_json_patch_and_closes_a_ticket() {
         .expect("closed");
     let stored = record(&emulator, "service/tickets", id);
     assert_eq!(stored["status"]["name"], "Closed");
-    assert_eq!(stored["closedFlag"], true, "closing status closes the ticket");
+    assert_eq!(
+        stored["closedFlag"], true,
+        "closing status closes the ticket"
+    );
 
     let read = cw
         .service()
@@ -237,7 +245,11 @@ async fn step_04_creates_updates_by_json_patch_and_closes_a_ticket() {
     assert_eq!(sent(&emulator, "POST", "/service/tickets").len(), 1);
     let patches = sent(&emulator, "PATCH", &format!("/service/tickets/{id}"));
     assert_eq!(patches.len(), 2);
-    assert!(patches[0].body.contains("\"op\""), "JSON Patch: {}", patches[0].body);
+    assert!(
+        patches[0].body.contains("\"op\""),
+        "JSON Patch: {}",
+        patches[0].body
+    );
 }
 
 #[tokio::test]
@@ -386,7 +398,8 @@ async fn step_08_registers_a_ticket_callback_once() {
         vendor
             .details
             .iter()
-            .any(|d| d.code.as_deref() == Some("ObjectExists") && d.field.as_deref() == Some("objectId")),
+            .any(|d| d.code.as_deref() == Some("ObjectExists")
+                && d.field.as_deref() == Some("objectId")),
         "{again}"
     );
     assert_eq!(again.status().map(|s| s.as_u16()), Some(400));
@@ -458,7 +471,9 @@ async fn step_10_adds_a_note_as_an_impersonated_member() {
             .service()
             .post_service_tickets_by_parent_id_notes()
             .parent_id(id as i32)
-            .body(body::<types::ServiceNote>(json!({"text": text, "internalAnalysisFlag": true})))
+            .body(body::<types::ServiceNote>(
+                json!({"text": text, "internalAnalysisFlag": true}),
+            ))
             .send()
             .await
             .expect("note as the member");

@@ -27,7 +27,12 @@ fn body<T: DeserializeOwned>(value: Value) -> T {
 }
 
 fn journal_where(emulator: &Emulator, keep: impl Fn(&JournalEntry) -> bool) -> Vec<JournalEntry> {
-    emulator.control().journal().into_iter().filter(keep).collect()
+    emulator
+        .control()
+        .journal()
+        .into_iter()
+        .filter(keep)
+        .collect()
 }
 
 fn statuses(entries: &[JournalEntry]) -> Vec<Option<u16>> {
@@ -143,7 +148,9 @@ async fn connectwise_create_dropped_after_apply_leaves_one_ticket_and_a_transpor
         .filter(|t| t["summary"] == "Dropped after apply")
         .collect();
     assert_eq!(created.len(), 1, "applied exactly once");
-    let posts = journal_where(&emulator, |e| is_api(e, "POST", "/apis/3.0/service/tickets"));
+    let posts = journal_where(&emulator, |e| {
+        is_api(e, "POST", "/apis/3.0/service/tickets")
+    });
     assert_eq!(statuses(&posts), vec![None], "sent once, never re-sent");
 }
 
@@ -234,8 +241,14 @@ async fn a_503_on_a_create_is_not_retried_and_creates_nothing() {
         .await
         .expect_err("503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
-    let posts = journal_where(&emulator, |e| is_api(e, "POST", "/apis/3.0/service/tickets"));
-    assert_eq!(statuses(&posts), vec![Some(503)], "a write is not re-sent on a 5xx");
+    let posts = journal_where(&emulator, |e| {
+        is_api(e, "POST", "/apis/3.0/service/tickets")
+    });
+    assert_eq!(
+        statuses(&posts),
+        vec![Some(503)],
+        "a write is not re-sent on a 5xx"
+    );
     assert!(clock.sleeps().is_empty());
     assert!(!emulator
         .control()
@@ -267,7 +280,9 @@ async fn a_503_storm_on_connectwise_reads_is_retried_and_succeeds() {
         .expect("retried through the storm")
         .into_inner();
     assert_eq!(ticket.id, Some(3));
-    let reads = journal_where(&emulator, |e| is_api(e, "GET", "/apis/3.0/service/tickets/3"));
+    let reads = journal_where(&emulator, |e| {
+        is_api(e, "GET", "/apis/3.0/service/tickets/3")
+    });
     assert_eq!(
         statuses(&reads),
         vec![Some(503), Some(503), Some(503), Some(200)]
@@ -343,7 +358,11 @@ fn bms_auth(emulator: &Emulator) -> (usize, usize) {
 async fn bms_token_expired_mid_run_is_refreshed_once() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms_api_employee(&emulator);
-    bms.get_ticket().ticket_id(1).send().await.expect("first call");
+    bms.get_ticket()
+        .ticket_id(1)
+        .send()
+        .await
+        .expect("first call");
     assert_eq!(bms_auth(&emulator), (1, 0));
 
     emulator.control().expire_access_tokens();
@@ -360,7 +379,11 @@ async fn bms_token_expired_mid_run_is_refreshed_once() {
     assert_eq!(statuses(&reads), vec![Some(401), Some(200)], "one re-send");
 
     // Later calls use the refreshed token: no more auth traffic.
-    bms.get_ticket().ticket_id(3).send().await.expect("later call");
+    bms.get_ticket()
+        .ticket_id(3)
+        .send()
+        .await
+        .expect("later call");
     assert_eq!(bms_auth(&emulator), (1, 1));
 }
 
@@ -371,13 +394,24 @@ async fn bms_refresh_token_expired_too_logs_in_again_once() {
     // its transport's clock, a manual one here, so the test does not really wait.
     let (transport, clock) = manual_transport();
     let bms = bms_totp_on(&emulator, transport);
-    bms.get_ticket().ticket_id(1).send().await.expect("first call");
+    bms.get_ticket()
+        .ticket_id(1)
+        .send()
+        .await
+        .expect("first call");
     assert_eq!(bms_auth(&emulator), (1, 0));
     emulator.control().expire_tokens();
-    bms.get_ticket().ticket_id(2).send().await.expect("recovered");
+    bms.get_ticket()
+        .ticket_id(2)
+        .send()
+        .await
+        .expect("recovered");
     let (logins, refreshes) = bms_auth(&emulator);
     assert_eq!(logins, 2, "one new login (with a fresh TOTP code)");
-    assert!(refreshes <= 1, "at most the one refused refresh: {refreshes}");
+    assert!(
+        refreshes <= 1,
+        "at most the one refused refresh: {refreshes}"
+    );
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/v2/servicedesk/tickets/2"));
     assert_eq!(statuses(&reads), vec![Some(401), Some(200)]);
     let waits = clock.sleeps();
@@ -391,7 +425,11 @@ async fn bms_refresh_token_expired_too_logs_in_again_once() {
 async fn bms_a_401_that_recovery_does_not_cure_is_an_error_not_a_loop() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms_api_employee(&emulator);
-    bms.get_ticket().ticket_id(1).send().await.expect("first call");
+    bms.get_ticket()
+        .ticket_id(1)
+        .send()
+        .await
+        .expect("first call");
     emulator.control().inject(FaultRule::new(
         FaultMatch::vendor(Vendor::Bms)
             .method("GET")
@@ -410,9 +448,17 @@ async fn bms_a_401_that_recovery_does_not_cure_is_an_error_not_a_loop() {
         .expect_err("still 401");
     assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/v2/servicedesk/tickets/2"));
-    assert_eq!(statuses(&reads), vec![Some(401), Some(401)], "one re-send only");
+    assert_eq!(
+        statuses(&reads),
+        vec![Some(401), Some(401)],
+        "one re-send only"
+    );
     let (logins, refreshes) = bms_auth(&emulator);
-    assert_eq!(logins + refreshes, 2, "one renewal: {logins} logins, {refreshes} refreshes");
+    assert_eq!(
+        logins + refreshes,
+        2,
+        "one renewal: {logins} logins, {refreshes} refreshes"
+    );
 }
 
 fn zone_lookups(emulator: &Emulator) -> usize {
@@ -426,7 +472,11 @@ fn zone_lookups(emulator: &Emulator) -> usize {
 async fn autotask_zone_moved_is_rediscovered_once() {
     let emulator = emulated::emulator().await;
     let at = emulated::autotask(&emulator);
-    at.tickets_query_item().id(7000).send().await.expect("first call");
+    at.tickets_query_item()
+        .id(7000)
+        .send()
+        .await
+        .expect("first call");
     assert_eq!(zone_lookups(&emulator), 1);
 
     let new_zone = emulator.control().move_autotask_zone();
@@ -441,14 +491,21 @@ async fn autotask_zone_moved_is_rediscovered_once() {
     assert_eq!(zone_lookups(&emulator), 2, "one new zone lookup");
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/V1.0/Tickets/7001"));
     assert_eq!(statuses(&reads), vec![Some(401), Some(200)], "one re-send");
-    let new_path = reqwest::Url::parse(&new_zone).expect("a URL").path().to_owned();
+    let new_path = reqwest::Url::parse(&new_zone)
+        .expect("a URL")
+        .path()
+        .to_owned();
     assert!(
         reads[1].path.starts_with(&new_path),
         "{} under {new_path}",
         reads[1].path
     );
 
-    at.tickets_query_item().id(7002).send().await.expect("later call");
+    at.tickets_query_item()
+        .id(7002)
+        .send()
+        .await
+        .expect("later call");
     assert_eq!(zone_lookups(&emulator), 2, "the new zone is kept");
 }
 
@@ -456,7 +513,11 @@ async fn autotask_zone_moved_is_rediscovered_once() {
 async fn autotask_a_401_in_the_same_zone_is_an_error_not_a_loop() {
     let emulator = emulated::emulator().await;
     let at = emulated::autotask(&emulator);
-    at.tickets_query_item().id(7000).send().await.expect("first call");
+    at.tickets_query_item()
+        .id(7000)
+        .send()
+        .await
+        .expect("first call");
     emulator.control().inject(FaultRule::new(
         FaultMatch::vendor(Vendor::Autotask)
             .method("GET")
@@ -476,7 +537,11 @@ async fn autotask_a_401_in_the_same_zone_is_an_error_not_a_loop() {
     assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/V1.0/Tickets/7001"));
     // The zone is looked up once more, it has not moved, so the call is not re-sent.
-    assert_eq!(statuses(&reads), vec![Some(401)], "no re-send in the same zone");
+    assert_eq!(
+        statuses(&reads),
+        vec![Some(401)],
+        "no re-send in the same zone"
+    );
     assert_eq!(zone_lookups(&emulator), 2, "one new zone lookup, no loop");
 }
 
@@ -506,8 +571,14 @@ async fn connectwise_codebase_changed_is_rediscovered_once() {
         .expect("recovered")
         .into_inner();
     assert_eq!(ticket.id, Some(2));
-    assert_eq!(company_info_lookups(&emulator), 2, "one new codebase lookup");
-    let reads = journal_where(&emulator, |e| is_api(e, "GET", "/apis/3.0/service/tickets/2"));
+    assert_eq!(
+        company_info_lookups(&emulator),
+        2,
+        "one new codebase lookup"
+    );
+    let reads = journal_where(&emulator, |e| {
+        is_api(e, "GET", "/apis/3.0/service/tickets/2")
+    });
     assert_eq!(statuses(&reads), vec![Some(404), Some(200)], "one re-send");
     assert!(reads[0].path.starts_with("/v2022_1/"), "{}", reads[0].path);
     assert!(reads[1].path.starts_with("/v2025_1/"), "{}", reads[1].path);
@@ -518,7 +589,11 @@ async fn connectwise_codebase_changed_is_rediscovered_once() {
         .send()
         .await
         .expect("later call");
-    assert_eq!(company_info_lookups(&emulator), 2, "the new codebase is kept");
+    assert_eq!(
+        company_info_lookups(&emulator),
+        2,
+        "the new codebase is kept"
+    );
 }
 
 #[tokio::test]
@@ -546,11 +621,24 @@ async fn connectwise_an_html_404_with_an_unchanged_codebase_is_an_error_not_a_lo
         .await
         .expect_err("still a web-server 404");
     assert!(
-        matches!(err, Error::HtmlInsteadOfJson { .. } | Error::NotFound { .. }),
+        matches!(
+            err,
+            Error::HtmlInsteadOfJson { .. } | Error::NotFound { .. }
+        ),
         "{err:?}"
     );
-    let reads = journal_where(&emulator, |e| is_api(e, "GET", "/apis/3.0/service/tickets/2"));
+    let reads = journal_where(&emulator, |e| {
+        is_api(e, "GET", "/apis/3.0/service/tickets/2")
+    });
     // The codebase is looked up once more, it has not changed, so the call is not re-sent.
-    assert_eq!(statuses(&reads), vec![Some(404)], "no re-send with the same codebase");
-    assert_eq!(company_info_lookups(&emulator), 2, "one new codebase lookup, no loop");
+    assert_eq!(
+        statuses(&reads),
+        vec![Some(404)],
+        "no re-send with the same codebase"
+    );
+    assert_eq!(
+        company_info_lookups(&emulator),
+        2,
+        "one new codebase lookup, no loop"
+    );
 }
