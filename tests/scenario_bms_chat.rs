@@ -125,6 +125,63 @@ async fn step_01_finds_the_contact_by_email() {
 }
 
 #[tokio::test]
+async fn step_01b_finds_a_contact_created_with_an_email_address_by_email() {
+    let emulator = emulated::emulator().await;
+    let bms = emulated::bms_api_employee(&emulator);
+    let email = "chat.visitor@acmedental.example";
+    let created = bms
+        .post_contact_summary_info()
+        .body(body::<types::ContactInputDto>(json!({
+            "accountId": 2, "locationId": 21, "firstName": "Chat", "lastName": "Visitor",
+            "emails": [{"emailAddress": email, "isDefault": true}]
+        })))
+        .send()
+        .await
+        .expect("the contact is created")
+        .into_inner()
+        .result
+        .and_then(|c| c.id)
+        .expect("an id");
+    assert_eq!(
+        record(&emulator, "contacts", i64::from(created))["emails"][0]["emailAddress"],
+        email
+    );
+    let by_summary = bms
+        .get_contacts_list_summary()
+        .filter_email(email)
+        .send()
+        .await
+        .expect("contacts summary by e-mail")
+        .into_inner()
+        .result
+        .unwrap_or_default();
+    assert_eq!(
+        by_summary.iter().filter_map(|c| c.id).collect::<Vec<_>>(),
+        vec![created]
+    );
+    let by_search = bms
+        .get_contacts_search()
+        .filter_email_address(email)
+        .send()
+        .await
+        .expect("contacts search by e-mail")
+        .into_inner()
+        .result
+        .unwrap_or_default();
+    assert_eq!(
+        by_search.iter().filter_map(|c| c.id).collect::<Vec<_>>(),
+        vec![created]
+    );
+    let searches = calls(&emulator, "GetContactsSearch");
+    assert_eq!(searches.len(), 1);
+    assert!(searches[0]
+        .query
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Filter.EmailAddress="));
+}
+
+#[tokio::test]
 async fn step_02_creates_a_ticket_from_a_chat() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms_api_employee(&emulator);
