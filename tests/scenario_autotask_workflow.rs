@@ -8,6 +8,9 @@
 //! all succeed, the emulator never sees more than 3 in flight per entity, and nothing is created twice.
 //!
 //! Each step asserts on the emulator's records and journal, not only on what the client returned.
+//!
+//! Not covered: the integration's five webhooks (the emulator delivers none); the stale-ticket poll is the
+//! integration's own alternative to them and is covered.
 #![cfg(feature = "autotask")]
 
 mod common;

@@ -7,6 +7,9 @@
 //! companies to BMS accounts by name.
 //!
 //! Each step asserts on the emulator's records and journal, not only on what the client returned.
+//!
+//! The demo tenant holds 8 accounts and 24 contacts; the full sync creates 2,000 more contacts through the API
+//! first, so that it pages through thousands (accounts stay a single page).
 #![cfg(feature = "bms")]
 
 mod common;

@@ -9,6 +9,9 @@
 //! note as an impersonated member.
 //!
 //! Each step asserts on the emulator's records and journal, not only on what the client returned.
+//!
+//! Not covered: the callback firing (the emulator registers callbacks but delivers no webhooks), and a real
+//! permission model (the emulator has none; the 403 is injected as a fault).
 #![cfg(all(
     feature = "connectwise-company",
     feature = "connectwise-service",

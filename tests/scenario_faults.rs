@@ -3,6 +3,9 @@
 //!
 //! - A connection dropped after a create was applied: exactly one record in the emulator, and the caller gets a
 //!   typed transport error (the outcome is unknown to it) instead of a retry that would create a duplicate.
+//!   Not expressible: psa-clients has no variant or flag that says "the request may have been applied";
+//!   the caller gets `Error::Transport` with no status, the same variant as a connection that was refused
+//!   before anything was sent, so these tests assert that variant, no status, and the emulator's state.
 //! - A storm of 503s on reads: retried (on a manual clock, so nobody really waits) and the read succeeds.
 //! - A token expired mid-run (BMS), a zone moved (Autotask), a codebase changed (ConnectWise): one recovery and
 //!   one re-send, and when the recovery does not help, an error instead of a loop. Counted in the journal.
