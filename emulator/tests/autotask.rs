@@ -362,3 +362,58 @@ async fn the_request_budget_runs_out_with_429() {
         .unwrap()
         .contains("request limit"));
 }
+
+#[tokio::test]
+async fn contacts_created_under_a_company_are_contacts() {
+    let (emulator, client) = start().await;
+    let company_id = 29683601;
+    let (status, created) = json(
+        at(
+            &emulator,
+            &client,
+            Method::POST,
+            &format!("/Companies/{company_id}/Contacts"),
+        )
+        .json(&json!({
+            "firstName": "Cy", "lastName": "Child", "isActive": 1
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["itemId"].as_i64().unwrap();
+    // The Contacts entity holds it, with the parent's id set …
+    let contacts = emulator.control().records(Vendor::Autotask, "Contacts");
+    let stored = contacts
+        .iter()
+        .find(|c| c["id"] == id)
+        .expect("a Contacts record");
+    assert_eq!(stored["companyID"], company_id);
+    let (status, by_id) = json(at(
+        &emulator,
+        &client,
+        Method::GET,
+        &format!("/Contacts/{id}"),
+    ))
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(by_id["item"]["lastName"], "Child");
+    // … and the company's child list holds its seeded contacts and the new one.
+    let (status, children) = json(at(
+        &emulator,
+        &client,
+        Method::GET,
+        &format!("/Companies/{company_id}/Contacts"),
+    ))
+    .await;
+    assert_eq!(status, 200, "{children}");
+    let expected = contacts
+        .iter()
+        .filter(|c| c["companyID"] == company_id)
+        .count();
+    assert_eq!(expected, 4, "three seeded and one created");
+    assert_eq!(
+        children["items"].as_array().map(Vec::len),
+        Some(expected),
+        "{children}"
+    );
+}

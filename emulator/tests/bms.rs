@@ -321,3 +321,33 @@ async fn a_resync_later_sees_only_what_changed() {
     assert_eq!(changed["totalRecords"], 1);
     assert_eq!(changed["result"][0]["accountName"], "Acme Dental Group");
 }
+
+#[tokio::test]
+async fn a_contact_created_with_an_email_address_is_found_by_email() {
+    let (emulator, client) = start().await;
+    let (status, created) = json(
+        bms(&emulator, &client, Method::POST, "/v2/crm/contacts/summary")
+            .await
+            .json(&json!({
+                "accountId": 2, "locationId": 21, "firstName": "Chat", "lastName": "User",
+                "emails": [{"emailAddress": "chat.user@acmedental.example", "isDefault": true}]
+            })),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["result"]["id"].clone();
+    for (path, filter) in [
+        ("/v2/crm/contacts/summary", "Filter.Email"),
+        ("/v2/crm/contacts/search", "Filter.EmailAddress"),
+    ] {
+        let (status, found) = json(
+            bms(&emulator, &client, Method::GET, path)
+                .await
+                .query(&[(filter, "chat.user@acmedental.example")]),
+        )
+        .await;
+        assert_eq!(status, 200, "{found}");
+        assert_eq!(found["totalRecords"], 1, "{path} {filter}: {found}");
+        assert_eq!(found["result"][0]["id"], id);
+    }
+}

@@ -72,6 +72,13 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable, op: &str) -> 
     let (prefix, action) = op.split_once('_').unwrap_or((op, ""));
     let child = prefix.ends_with("Child");
     let entity = prefix.trim_end_matches("Child").to_ascii_lowercase();
+    // `/Companies/{parentId}/Contacts` is named `CompanyContactsChild_…` in the document, but what it creates
+    // and lists are records of the Contacts entity (Autotask has no CompanyContacts entity).
+    let entity = if entity == "companycontacts" {
+        "contacts".to_owned()
+    } else {
+        entity
+    };
     let parent = child
         .then(|| parent_link(matched, table, &entity))
         .flatten();

@@ -324,10 +324,19 @@ fn passes(record: &Value, filters: &[(String, String)], name_fields: &[&str]) ->
             "firstname" => contains(record.get("firstName"), value),
             "lastname" => contains(record.get("lastName"), value),
             "name" => name_fields.iter().any(|f| contains(record.get(*f), value)),
-            "email" => record
-                .get("emails")
-                .and_then(Value::as_array)
-                .is_some_and(|emails| emails.iter().any(|e| contains(e.get("email"), value))),
+            // `Filter.Email` (contacts summary) and `Filter.EmailAddress` (contacts search); the seed writes
+            // `email`, a contact created from the document's `EmailInputDto` carries `emailAddress`.
+            "email" | "emailaddress" => {
+                record
+                    .get("emails")
+                    .and_then(Value::as_array)
+                    .is_some_and(|emails| {
+                        emails.iter().any(|e| {
+                            contains(e.get("email"), value)
+                                || contains(e.get("emailAddress"), value)
+                        })
+                    })
+            }
             "accountid" => record
                 .get("accountId")
                 .and_then(Value::as_i64)
