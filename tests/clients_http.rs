@@ -11,18 +11,16 @@
 mod common;
 
 use common::{exact_policy, header_of, requests_to, transport};
-use futures_util::TryStreamExt;
-use psa_clients::auth::{AutotaskConfig, BmsConfig, BmsRegion, ConnectWiseConfig};
-use psa_clients::autotask::filter::{field, Query};
+use psa_clients::auth::{BmsConfig, BmsRegion, ConnectWiseConfig};
+use psa_clients::autotask::filter::field;
 use psa_clients::autotask::types::CompanyModel;
 use psa_clients::connectwise::types::Ticket;
-use psa_clients::pagination::ListStreams;
 use psa_clients::secret::Secret;
-use psa_clients::{autotask, bms, connectwise, Error};
+use psa_clients::{bms, connectwise, Error};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TICKETS: &str = "/v2025_1/apis/3.0/service/tickets";
 
