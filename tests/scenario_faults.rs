@@ -2,10 +2,9 @@
 //! psa-emulator's fault injection.
 //!
 //! - A connection dropped after a create was applied: exactly one record in the emulator, and the caller gets a
-//!   typed transport error (the outcome is unknown to it) instead of a retry that would create a duplicate.
-//!   Not expressible: psa-clients has no variant or flag that says "the request may have been applied";
-//!   the caller gets `Error::Transport` with no status, the same variant as a connection that was refused
-//!   before anything was sent, so these tests assert that variant, no status, and the emulator's state.
+//!   typed transport error that says the outcome is unknown (`Error::outcome_unknown()`: the request may have
+//!   been applied) instead of a retry that would create a duplicate; a connection that was refused before
+//!   anything was sent is not "unknown".
 //! - A storm of 503s on reads: retried (on a manual clock, so nobody really waits) and the read succeeds.
 //! - A token expired mid-run (BMS), a zone moved (Autotask), a codebase changed (ConnectWise): one recovery and
 //!   one re-send, and when the recovery does not help, an error instead of a loop. Counted in the journal.
@@ -142,6 +141,10 @@ async fn connectwise_create_dropped_after_apply_leaves_one_ticket_and_a_transpor
         .await
         .expect_err("no answer came back");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        err.outcome_unknown(),
+        "sent, no answer: it may have been applied"
+    );
     assert!(err.status().is_none(), "no status: the outcome is unknown");
     assert!(err.to_string().contains("request failed"), "{err}");
     let created: Vec<_> = emulator
@@ -177,6 +180,10 @@ async fn autotask_create_dropped_after_apply_leaves_one_ticket_and_a_transport_e
         .await
         .expect_err("no answer came back");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        err.outcome_unknown(),
+        "sent, no answer: it may have been applied"
+    );
     assert!(err.status().is_none());
     let created: Vec<_> = emulator
         .control()
@@ -210,6 +217,10 @@ async fn bms_create_dropped_after_apply_leaves_one_ticket_and_a_transport_error(
         .await
         .expect_err("no answer came back");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        err.outcome_unknown(),
+        "sent, no answer: it may have been applied"
+    );
     assert!(err.status().is_none());
     let created: Vec<_> = emulator
         .control()
@@ -644,4 +655,35 @@ async fn connectwise_an_html_404_with_an_unchanged_codebase_is_an_error_not_a_lo
         2,
         "one new codebase lookup, no loop"
     );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error_whose_outcome_is_known() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = BmsConfig::new(
+        BmsRegion::Custom(format!("http://127.0.0.1:{port}").parse().expect("a URL")),
+        "tenant",
+        "user",
+        Secret::new("password"),
+    );
+    let (transport, _clock) = manual_transport();
+    let bms = psa_clients::bms::Client::builder(config)
+        .transport(transport)
+        .build()
+        .expect("a client");
+    let err = bms
+        .get_ticket()
+        .ticket_id(1)
+        .send()
+        .await
+        .expect_err("nothing listens");
+    assert!(
+        matches!(err, Error::Transport { .. } | Error::Authentication { .. }),
+        "{err:?}"
+    );
+    assert!(!err.outcome_unknown(), "nothing was sent: {err:?}");
 }

@@ -238,6 +238,18 @@ impl Error {
         }
     }
 
+    /// Whether the request may have reached the server and been applied although no answer came back: the
+    /// connection dropped, or a timeout struck, after the request was sent. The transport never re-sends such a
+    /// request unless it only reads, so for a create this is the ambiguous case: look the record up (by a field
+    /// you set, e.g. a ticket's summary or an external reference) before creating it again. `false` when the
+    /// connection was never made (nothing was sent) and for every answer the server gave.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Transport { source, .. } | Self::Timeout { source, .. } => !source.is_connect(),
+            _ => false,
+        }
+    }
+
     /// The HTTP status, when a response was received.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
