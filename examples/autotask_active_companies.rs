@@ -1,29 +1,23 @@
 //! Counts and lists the active companies of an Autotask PSA database, following every page.
 //!
-//! Needs PSA_AUTOTASK_USERNAME (the API user's e-mail), PSA_AUTOTASK_SECRET and PSA_AUTOTASK_INTEGRATION_CODE;
+//! Without credentials it runs against a psa-emulator started in-process (its demo tenant). For your tenant it
+//! needs PSA_AUTOTASK_USERNAME (the API user's e-mail), PSA_AUTOTASK_SECRET and PSA_AUTOTASK_INTEGRATION_CODE;
 //! the zone is discovered (or set PSA_AUTOTASK_ZONE_URL).
 
 use futures_util::TryStreamExt;
 use psa_clients::autotask::filter::{field, Query};
-use psa_clients::autotask::{types::CompanyModel, Client};
-use psa_clients::Error;
+use psa_clients::autotask::types::CompanyModel;
+
+#[path = "support/mod.rs"]
+mod support;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt().init();
-    let at = match Client::from_env() {
-        Ok(client) => client,
-        Err(Error::Config { message }) => {
-            println!(
-                "This example calls a real Autotask database and needs an API user: {message}."
-            );
-            println!(
-                "Set PSA_AUTOTASK_USERNAME, PSA_AUTOTASK_SECRET and PSA_AUTOTASK_INTEGRATION_CODE."
-            );
-            return Ok(());
-        }
-        Err(other) => return Err(other.into()),
-    };
+    // Your tenant when its variables are set; otherwise the psa-emulator's demo tenant, started in-process.
+    let connected = support::autotask().await?;
+    println!("calling {}", connected.label());
+    let at = &connected.client;
     let active = Query::builder()
         .filter(field(CompanyModel::fields().is_active()).eq(true))
         .max_records(500)

@@ -1,29 +1,25 @@
 //! Lists the open tickets of a ConnectWise PSA board, every page.
 //!
-//! Needs PSA_CW_SITE (e.g. `na.myconnectwise.net`), PSA_CW_COMPANY, PSA_CW_PUBLIC_KEY, PSA_CW_PRIVATE_KEY and
+//! Without credentials it runs against a psa-emulator started in-process (its demo tenant). For your tenant it
+//! needs PSA_CW_SITE (e.g. `na.myconnectwise.net`), PSA_CW_COMPANY, PSA_CW_PUBLIC_KEY, PSA_CW_PRIVATE_KEY and
 //! PSA_CW_CLIENT_ID; optionally PSA_CW_BOARD (default "Help Desk"). The codebase is discovered.
 //! Run with `RUST_LOG`-style tracing output on: every request logs a span.
 
 use futures_util::TryStreamExt;
 use psa_clients::connectwise::conditions::field;
-use psa_clients::connectwise::{types::Ticket, Client};
+use psa_clients::connectwise::types::Ticket;
 use psa_clients::pagination::ListStreams;
-use psa_clients::Error;
+
+#[path = "support/mod.rs"]
+mod support;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt().init();
-    let cw = match Client::from_env() {
-        Ok(client) => client,
-        Err(Error::Config { message }) => {
-            println!(
-                "This example calls a real ConnectWise site and needs its credentials: {message}."
-            );
-            println!("Set PSA_CW_SITE, PSA_CW_COMPANY, PSA_CW_PUBLIC_KEY, PSA_CW_PRIVATE_KEY and PSA_CW_CLIENT_ID.");
-            return Ok(());
-        }
-        Err(other) => return Err(other.into()),
-    };
+    // Your tenant when its variables are set; otherwise the psa-emulator's demo tenant, started in-process.
+    let connected = support::connectwise().await?;
+    println!("calling {}", connected.label());
+    let cw = &connected.client;
     let board = std::env::var("PSA_CW_BOARD").unwrap_or_else(|_| "Help Desk".into());
 
     // Typed paths: a misspelled field would not compile.

@@ -14,132 +14,49 @@
 use std::error::Error as StdError;
 
 use futures_util::TryStreamExt;
-use psa_clients::auth::{AutotaskConfig, BmsConfig, BmsRegion, ConnectWiseConfig};
 use psa_clients::pagination::ListStreams;
-use psa_clients::secret::Secret;
 use psa_clients::{autotask, bms, connectwise, Error};
-use psa_emulator::Emulator;
+
+#[path = "support/mod.rs"]
+mod support;
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;
 
 /// Where a vendor's calls go, and whether the tour may write there.
 struct Target<C> {
-    client: C,
-    emulated: bool,
+    connected: support::Connected<C>,
     write: bool,
 }
 
 impl<C> Target<C> {
-    fn label(&self) -> &'static str {
-        if self.emulated {
-            "psa-emulator"
-        } else {
-            "your tenant"
-        }
+    fn new(connected: support::Connected<C>, write_real: bool) -> Self {
+        let write = connected.emulator.is_some() || write_real;
+        Self { connected, write }
+    }
+
+    fn client(&self) -> &C {
+        &self.connected.client
+    }
+
+    fn label(&self) -> String {
+        self.connected.label()
     }
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let write_real = std::env::var("PSA_TOUR_WRITE").is_ok_and(|v| v == "1");
-    // Started only if a vendor has no credentials in the environment; stops when `main` returns.
-    let mut emulator: Option<Emulator> = None;
-
-    let bms = match bms::Client::from_env() {
-        Ok(client) => Target {
-            client,
-            emulated: false,
-            write: write_real,
-        },
-        Err(Error::Config { .. }) => {
-            let e = started(&mut emulator).await?;
-            let c = e.credentials().bms;
-            let config = BmsConfig::new(
-                BmsRegion::Custom(c.host.parse()?),
-                c.tenant,
-                c.username,
-                Secret::new(c.password),
-            )
-            .with_totp_secret(Secret::new(c.totp_secret));
-            Target {
-                client: bms::Client::builder(config).build()?,
-                emulated: true,
-                write: true,
-            }
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let cw = match connectwise::Client::from_env() {
-        Ok(client) => Target {
-            client,
-            emulated: false,
-            write: write_real,
-        },
-        Err(Error::Config { .. }) => {
-            let e = started(&mut emulator).await?;
-            let c = e.credentials().connectwise;
-            let config = ConnectWiseConfig::new(
-                &c.site,
-                c.company,
-                c.public_key,
-                Secret::new(c.private_key),
-                c.client_id,
-            )?;
-            Target {
-                client: connectwise::Client::builder(config).build()?,
-                emulated: true,
-                write: true,
-            }
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let at = match autotask::Client::from_env() {
-        Ok(client) => Target {
-            client,
-            emulated: false,
-            write: write_real,
-        },
-        Err(Error::Config { .. }) => {
-            let e = started(&mut emulator).await?;
-            let c = e.credentials().autotask;
-            let config = AutotaskConfig::new(
-                c.username,
-                Secret::new(c.secret),
-                Secret::new(c.integration_code),
-            )
-            .with_discovery_url(c.discovery_url.parse()?);
-            Target {
-                client: autotask::Client::builder(config).build()?,
-                emulated: true,
-                write: true,
-            }
-        }
-        Err(other) => return Err(other.into()),
-    };
-    if let Some(e) = &emulator {
-        println!(
-            "psa-emulator listening on {} (no credentials set for some vendors)\n",
-            e.base_url()
-        );
-    }
-
-    kaseya_bms(&bms).await?;
-    connectwise_psa(&cw).await?;
-    autotask_psa(&at).await?;
+    // A vendor without credentials in the environment runs against an in-process psa-emulator.
+    kaseya_bms(&Target::new(support::bms().await?, write_real)).await?;
+    connectwise_psa(&Target::new(support::connectwise().await?, write_real)).await?;
+    autotask_psa(&Target::new(support::autotask().await?, write_real)).await?;
     println!("\nDone. Every call above went through psa-clients' auth, retries, limits and typed errors.");
     Ok(())
 }
 
-async fn started(emulator: &mut Option<Emulator>) -> Result<&Emulator> {
-    if emulator.is_none() {
-        *emulator = Some(Emulator::start().await?);
-    }
-    Ok(emulator.as_ref().expect("just started"))
-}
-
 /// Kaseya BMS: TOTP login, a filtered ticket list over pages, ticket + note + time log, PATCH, read back, error.
 async fn kaseya_bms(target: &Target<bms::Client>) -> Result<()> {
-    let bms = &target.client;
+    let bms = target.client();
     println!("== Kaseya BMS ({})", target.label());
     // The first call logs in (`POST /v2/security/authenticate` with the current TOTP code) and keeps the token.
     let mut open = bms
@@ -250,7 +167,7 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
         BoardReference, CompanyReference, PatchOperation, ServiceNote, Ticket, TimeEntry,
         TimeEntryChargeToType,
     };
-    let cw = &target.client;
+    let cw = target.client();
     println!("\n== ConnectWise PSA ({})", target.label());
     let open = field(Ticket::fields().closed_flag()).eq(false);
     let mut tickets = cw
@@ -376,7 +293,7 @@ async fn autotask_psa(target: &Target<autotask::Client>) -> Result<()> {
     use autotask::types::{
         CompanyModel, ResourceModel, TicketModel, TicketNoteModel, TimeEntryModel,
     };
-    let at = &target.client;
+    let at = target.client();
     println!("\n== Autotask PSA ({})", target.label());
     // Zone discovery happens on the first call; the filter is typed (`companyType` 1 = customer).
     let customers = Query::builder()
