@@ -8,6 +8,9 @@
     feature = "autotask"
 ))]
 
+mod common;
+
+use common::emulated::{autotask as autotask_client, connectwise as connectwise_client};
 use std::time::Duration;
 
 use psa_clients::auth::{AutotaskConfig, ConnectWiseConfig};
@@ -39,31 +42,6 @@ async fn next<P>(rx: &mut mpsc::UnboundedReceiver<Delivery<P>>) -> Delivery<P> {
         .await
         .expect("a delivery in time")
         .expect("a delivery")
-}
-
-fn connectwise_client(emulator: &Emulator) -> cw::Client {
-    let creds = emulator.credentials().connectwise;
-    let config = ConnectWiseConfig::new(
-        &creds.site,
-        creds.company,
-        creds.public_key,
-        Secret::new(creds.private_key),
-        creds.client_id,
-    )
-    .expect("site")
-    .pin_types_version();
-    cw::Client::builder(config).build().expect("client")
-}
-
-fn autotask_client(emulator: &Emulator) -> at::Client {
-    let creds = emulator.credentials().autotask;
-    let config = AutotaskConfig::new(
-        creds.username,
-        Secret::new(creds.secret),
-        Secret::new(creds.integration_code),
-    )
-    .with_zone_url(Url::parse(&creds.zone_url).expect("zone url"));
-    at::Client::builder(config).build().expect("client")
 }
 
 #[tokio::test]

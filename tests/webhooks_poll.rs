@@ -6,6 +6,9 @@
     feature = "autotask"
 ))]
 
+mod common;
+
+use common::emulated::{autotask as autotask_client, connectwise as connectwise_client};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -19,31 +22,6 @@ use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::Emulator;
 use reqwest::Url;
 use serde_json::json;
-
-fn connectwise_client(emulator: &Emulator) -> cw::Client {
-    let creds = emulator.credentials().connectwise;
-    let config = ConnectWiseConfig::new(
-        &creds.site,
-        creds.company,
-        creds.public_key,
-        Secret::new(creds.private_key),
-        creds.client_id,
-    )
-    .expect("site")
-    .pin_types_version();
-    cw::Client::builder(config).build().expect("client")
-}
-
-fn autotask_client(emulator: &Emulator) -> at::Client {
-    let creds = emulator.credentials().autotask;
-    let config = AutotaskConfig::new(
-        creds.username,
-        Secret::new(creds.secret),
-        Secret::new(creds.integration_code),
-    )
-    .with_zone_url(Url::parse(&creds.zone_url).expect("zone url"));
-    at::Client::builder(config).build().expect("client")
-}
 
 async fn cw_ticket(cw: &cw::Client, summary: &str, board: &str) -> i32 {
     let ticket: Ticket = serde_json::from_value(
