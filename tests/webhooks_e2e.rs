@@ -13,7 +13,6 @@ mod common;
 use common::emulated::{autotask as autotask_client, connectwise as connectwise_client};
 use std::time::Duration;
 
-use psa_clients::auth::{AutotaskConfig, ConnectWiseConfig};
 use psa_clients::autotask::types::{CompanyModel, CompanyWebhookFieldModel, CompanyWebhookModel};
 use psa_clients::connectwise::types::{CallbackEntry, Ticket};
 use psa_clients::secret::Secret;
@@ -22,7 +21,6 @@ use psa_clients::webhooks::connectwise::{self, CallbackEntity, CallbackPayload, 
 use psa_clients::webhooks::receiver::{Delivery, Receiver};
 use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::Emulator;
-use reqwest::Url;
 use serde_json::json;
 use tokio::sync::mpsc;
 

@@ -9,7 +9,6 @@
 mod common;
 
 use common::emulated::{autotask as autotask_client, connectwise as connectwise_client};
-use psa_clients::auth::{AutotaskConfig, ConnectWiseConfig};
 use psa_clients::secret::Secret;
 use psa_clients::webhooks::autotask::WebhookEntity;
 use psa_clients::webhooks::connectwise::{CallbackLevel, CallbackType};
@@ -18,7 +17,6 @@ use psa_clients::webhooks::ensure::connectwise::{ensure_callbacks, WantedCallbac
 use psa_clients::webhooks::ensure::Stale;
 use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::{Emulator, Vendor};
-use reqwest::Url;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -12,15 +12,12 @@ use common::emulated::{autotask as autotask_client, connectwise as connectwise_c
 use std::time::Duration;
 
 use chrono::Utc;
-use psa_clients::auth::{AutotaskConfig, ConnectWiseConfig};
 use psa_clients::autotask::types::TicketModel;
 use psa_clients::connectwise::conditions::field;
 use psa_clients::connectwise::types::Ticket;
-use psa_clients::secret::Secret;
 use psa_clients::webhooks::poll::{autotask as at_poll, connectwise as cw_poll, Cursor};
 use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::Emulator;
-use reqwest::Url;
 use serde_json::json;
 
 async fn cw_ticket(cw: &cw::Client, summary: &str, board: &str) -> i32 {
