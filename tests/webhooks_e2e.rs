@@ -19,7 +19,6 @@ use psa_clients::secret::Secret;
 use psa_clients::webhooks::autotask::{self, TypedFields, WebhookPayload};
 use psa_clients::webhooks::connectwise::{self, CallbackEntity, CallbackPayload, KeyUrlPolicy};
 use psa_clients::webhooks::receiver::{Delivery, Receiver};
-use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::Emulator;
 use serde_json::json;
 use tokio::sync::mpsc;
