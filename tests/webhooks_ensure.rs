@@ -15,7 +15,6 @@ use psa_clients::webhooks::connectwise::{CallbackLevel, CallbackType};
 use psa_clients::webhooks::ensure::autotask::{ensure_webhooks, WantedWebhook};
 use psa_clients::webhooks::ensure::connectwise::{ensure_callbacks, WantedCallback};
 use psa_clients::webhooks::ensure::Stale;
-use psa_clients::{autotask as at, connectwise as cw};
 use psa_emulator::{Emulator, Vendor};
 use serde_json::{json, Value};
 
