@@ -15,9 +15,11 @@
 //! noise hits them alike) prints medians and ratios: `cargo bench -p psa-clients --no-default-features
 //! --features autotask,connectwise-service --bench drift`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
 use psa_clients::drift::{Drift, DriftMode};
@@ -25,17 +27,7 @@ use psa_clients_runtime::decode::json_with;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-
-fn fixture(rel: &str) -> Value {
-    let dir = match std::env::var_os("PSA_FIXTURES_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"),
-    };
-    let path = dir.join(rel);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {} ({e}); set PSA_FIXTURES_DIR", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"))
-}
+use support::{fixture, interleaved, Decode};
 
 /// A 500-record Autotask query page of the fixture's record, ids made distinct.
 fn autotask_page() -> Vec<u8> {
@@ -63,8 +55,6 @@ fn connectwise_page() -> Vec<u8> {
         .collect();
     serde_json::to_vec(&tickets).expect("json")
 }
-
-type Decode = Box<dyn Fn(&[u8])>;
 
 /// A page's name, its body and the ways to decode it.
 type Page = (&'static str, Vec<u8>, Vec<(&'static str, Decode)>);
@@ -94,25 +84,6 @@ fn variants<T: DeserializeOwned + 'static>(operation: &'static str) -> Vec<(&'st
             }),
         ),
     ]
-}
-
-/// Median of each variant over `rounds` interleaved rounds.
-fn interleaved(body: &[u8], variants: &[(&'static str, Decode)], rounds: usize) -> Vec<Duration> {
-    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); variants.len()];
-    for _ in 0..rounds {
-        for (i, (_, decode)) in variants.iter().enumerate() {
-            let start = Instant::now();
-            decode(body);
-            samples[i].push(start.elapsed());
-        }
-    }
-    samples
-        .into_iter()
-        .map(|mut s| {
-            s.sort();
-            s[s.len() / 2]
-        })
-        .collect()
 }
 
 fn main() {

@@ -3,7 +3,12 @@
 //! against the same request made with bare `reqwest` (Basic auth + `clientId`, decoded into the same generated
 //! `Ticket`), both against one in-process psa-emulator, measured side by side in one run.
 //!
+//! Criterion measures each; then an interleaved pass (one call of each in turn, 2000 rounds, so machine noise
+//! hits both alike) prints p50 and p99 latencies and their ratios.
+//!
 //! `cargo bench --bench overhead` (features `connectwise-service`).
+
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use psa_clients::auth::ConnectWiseConfig;
@@ -44,41 +49,74 @@ fn main() {
     let bare = reqwest::Client::new();
     let user = format!("{}+{}", c.company, c.public_key);
 
+    let through_client = || {
+        runtime.block_on(async {
+            let ticket = client
+                .service()
+                .get_service_tickets_by_id()
+                .id(1)
+                .send()
+                .await
+                .expect("a ticket")
+                .into_inner();
+            assert_eq!(ticket.id, Some(1));
+        })
+    };
+    let through_reqwest = || {
+        runtime.block_on(async {
+            let body = bare
+                .get(&url)
+                .basic_auth(&user, Some(&c.private_key))
+                .header("clientId", &c.client_id)
+                .send()
+                .await
+                .expect("an answer")
+                .bytes()
+                .await
+                .expect("a body");
+            let ticket: Ticket = serde_json::from_slice(&body).expect("a ticket");
+            assert_eq!(ticket.id, Some(1));
+        })
+    };
+
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("connectwise get ticket by id");
-    group.bench_function("psa-clients", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let ticket = client
-                    .service()
-                    .get_service_tickets_by_id()
-                    .id(1)
-                    .send()
-                    .await
-                    .expect("a ticket")
-                    .into_inner();
-                assert_eq!(ticket.id, Some(1));
-            })
-        });
-    });
-    group.bench_function("bare reqwest", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let body = bare
-                    .get(&url)
-                    .basic_auth(&user, Some(&c.private_key))
-                    .header("clientId", &c.client_id)
-                    .send()
-                    .await
-                    .expect("an answer")
-                    .bytes()
-                    .await
-                    .expect("a body");
-                let ticket: Ticket = serde_json::from_slice(&body).expect("a ticket");
-                assert_eq!(ticket.id, Some(1));
-            })
-        });
-    });
+    group.bench_function("psa-clients", |b| b.iter(through_client));
+    group.bench_function("bare reqwest", |b| b.iter(through_reqwest));
     group.finish();
     criterion.final_summary();
+
+    let rounds = 2000;
+    let (mut ours, mut bare_calls) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        let start = Instant::now();
+        through_client();
+        ours.push(start.elapsed());
+        let start = Instant::now();
+        through_reqwest();
+        bare_calls.push(start.elapsed());
+    }
+    let (p50, p99) = (percentile(&mut ours, 50), percentile(&mut ours, 99));
+    let (b50, b99) = (
+        percentile(&mut bare_calls, 50),
+        percentile(&mut bare_calls, 99),
+    );
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!("\ninterleaved, {rounds} calls each:");
+    println!("| client | p50 | p99 |");
+    println!("|---|---|---|");
+    println!("| psa-clients | {:.1} µs | {:.1} µs |", us(p50), us(p99));
+    println!("| bare reqwest | {:.1} µs | {:.1} µs |", us(b50), us(b99));
+    println!(
+        "| ratio | {:.2}× | {:.2}× |",
+        us(p50) / us(b50),
+        us(p99) / us(b99)
+    );
+}
+
+/// The `pct`-th percentile of `samples` (nearest rank).
+fn percentile(samples: &mut [Duration], pct: usize) -> Duration {
+    samples.sort();
+    let rank = (samples.len() * pct).div_ceil(100).max(1);
+    samples[rank - 1]
 }

@@ -9,8 +9,9 @@
 //!
 //! Each step asserts on the emulator's records and journal, not only on what the client returned.
 //!
-//! Not covered: the integration's five webhooks (the emulator delivers none); the stale-ticket poll is the
-//! integration's own alternative to them and is covered.
+//! Elsewhere: webhook delivery (registered through the generated client, the emulator's signed Autotask webhook
+//! received and verified by `psa_clients::webhooks`) is `tests/webhooks_e2e.rs`; the stale-ticket poll here is the
+//! integration's own alternative to webhooks.
 #![cfg(feature = "autotask")]
 
 mod common;

@@ -10,8 +10,9 @@
 //!
 //! Each step asserts on the emulator's records and journal, not only on what the client returned.
 //!
-//! Not covered: the callback firing (the emulator registers callbacks but delivers no webhooks), and a real
-//! permission model (the emulator has none; the 403 is injected as a fault).
+//! Elsewhere: the callback firing — a ticket created through the client, the emulator's signed callback
+//! delivered to `psa_clients::webhooks`' receiver, verified and typed — is `tests/webhooks_e2e.rs`. Not covered: a
+//! real permission model (the emulator has none; the 403 is injected as a fault).
 #![cfg(all(
     feature = "connectwise-company",
     feature = "connectwise-service",

@@ -2,6 +2,7 @@
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::drift::collect::{Collected, Scope};
 use crate::drift::{Drift, DriftMode};
@@ -26,7 +27,8 @@ pub fn json_with<T: DeserializeOwned>(
         return json(body, status, operation_id);
     }
     let scope = Scope::begin(mode, drift.examples(), starts_a_list(body));
-    let decoded = json::<T>(body, status, operation_id);
+    // One pass with the path tracked: a second pass would record every finding twice.
+    let decoded = json_tracked::<T>(body, status, operation_id);
     let Collected { found, failure } = scope.finish();
     drift.absorb(operation_id, found);
     let Some(failure) = failure else {
@@ -60,6 +62,27 @@ fn starts_a_list(body: &[u8]) -> bool {
 /// [`Error::HtmlInsteadOfJson`] for an HTML page (checked by sniffing), otherwise [`Error::MalformedBody`]
 /// with the operation, the path (e.g. `items[2].id`) and the start of the body.
 pub fn json<T: DeserializeOwned>(
+    body: &[u8],
+    status: StatusCode,
+    operation_id: &'static str,
+) -> Result<T, Error> {
+    // Tracking the path costs an allocation per key of every object (most of a typed decode's time over
+    // plain serde_json, measured in benches/decode.rs), and it is only needed to name a failure: decode
+    // without it, and decode a failed body again with it. Decoding is deterministic and, with drift off,
+    // has no side effects, so the second pass fails at the same place.
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let fast = T::deserialize(&mut deserializer).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
+    });
+    match fast {
+        Ok(value) => Ok(value),
+        Err(_) => json_tracked(body, status, operation_id),
+    }
+}
+
+/// [`json`] in one pass that tracks the JSON path as it goes.
+fn json_tracked<T: DeserializeOwned>(
     body: &[u8],
     status: StatusCode,
     operation_id: &'static str,
