@@ -126,7 +126,7 @@ async fn autotask() -> Result<()> {
         return Err(at.refuse_write());
     }
     let open = Query::builder()
-        .filter(field(TicketModel::fields().status()).ne(5)) // 5 = Complete
+        .filter(field(TicketModel::fields().status()).not_eq(5)) // 5 = Complete
         .max_records(1)
         .build()?;
     let ticket = at

@@ -34,6 +34,8 @@ def main() -> None:
         os.environ["PSA_CW_PRIVATE_KEY"],
         codebase=codebase,
     )
+    # pyconnectwise 0.6.1.2 keeps a codebase only when it fetched it itself (over https); a given one is dropped.
+    client.codebase = codebase
     started = time.perf_counter()
     count = 0
     for ticket in client.service.tickets.paginated(1, 1000).all():

@@ -2,7 +2,6 @@
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::drift::collect::{Collected, Scope};
 use crate::drift::{Drift, DriftMode};

@@ -240,7 +240,7 @@ pub fn page<'a>(
                     url_with(
                         req,
                         self_url,
-                        &[("page", n.to_string()), ("pageSize", size.to_string())]
+                        &[("pageSize", size.to_string()), ("page", n.to_string())]
                     )
                 )
             };
@@ -283,8 +283,8 @@ pub fn page<'a>(
                             req,
                             self_url,
                             &[
-                                ("pageId", last_id.to_string()),
-                                ("pageSize", size.to_string())
+                                ("pageSize", size.to_string()),
+                                ("pageId", last_id.to_string())
                             ]
                         )
                     )
@@ -294,7 +294,9 @@ pub fn page<'a>(
     }
 }
 
-/// `self_url` with the request's query, `set` replacing parameters of the same name.
+/// `self_url` with the request's query, `set` replacing parameters of the same name and coming last, in order.
+/// ConnectWise writes `…?pageSize=1000&page=2` (the page last; clients such as pyconnectwise find the page number
+/// by matching `page=(\d+)>` and stop after the first page otherwise).
 fn url_with(req: &Req, self_url: &str, set: &[(&str, String)]) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in &req.query {
