@@ -6,7 +6,8 @@
 //! ```
 //!
 //! With a vendor's credentials in the environment (`PSA_BMS_*`, `PSA_CW_*`, `PSA_AUTOTASK_*`) it runs against
-//! that tenant instead, and only with `PSA_EXAMPLES_WRITE=1`: it creates a real ticket.
+//! that tenant instead, and only with `PSA_EXAMPLES_WRITE=1`: it creates a real ticket (ConnectWise: on the company
+//! `PSA_EXAMPLE_CW_COMPANY` and the board `PSA_EXAMPLE_CW_BOARD`).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -76,14 +77,17 @@ async fn connectwise() -> Result<()> {
     if !cw.may_write() {
         return Err(cw.refuse_write());
     }
+    // References by identifier / name (ConnectWise resolves them); on your tenant, name your own.
+    let company = std::env::var("PSA_EXAMPLE_CW_COMPANY").unwrap_or_else(|_| "TestRewst".into());
+    let board = std::env::var("PSA_EXAMPLE_CW_BOARD").unwrap_or_else(|_| "Integration".into());
     let ticket = Ticket {
         summary: Some("Printer offline".into()),
         company: Some(CompanyReference {
-            identifier: Some("TestRewst".into()),
+            identifier: Some(company),
             ..Default::default()
         }),
         board: Some(BoardReference {
-            name: Some("Integration".into()),
+            name: Some(board),
             ..Default::default()
         }),
         initial_description: Some("Reported in chat: the second-floor printer is offline.".into()),

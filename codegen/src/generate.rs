@@ -42,7 +42,11 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
         // Every client carries the run-time hooks; every send goes through them (the `shared_send` post-pass).
         .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks))
         // Schemas may name run-time types with `x-rust-type` (the `query-param-types` correction).
-        .with_crate(crate::correct::RUNTIME_CRATE, CrateVers::Any, None);
+        .with_crate(crate::correct::RUNTIME_CRATE, CrateVers::Any, None)
+        // Maps (`additionalProperties`: ConnectWise's `_info` on every record and reference, custom field maps)
+        // as `BTreeMap`: no SipHash and no random state per map (about 8 % of decoding a ConnectWise ticket page
+        // went to hashing `_info` keys, benches/decode.rs), and a deterministic order when written back.
+        .with_map_type("::std::collections::BTreeMap");
     let result = quiet_catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

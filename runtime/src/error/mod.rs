@@ -174,7 +174,7 @@ pub enum Error {
 
     /// The request could not be completed: DNS, connect, TLS, or the
     /// connection dropped. URLs are stripped from the source error.
-    #[error("{operation_id}: request failed: {source}")]
+    #[error("{operation_id}: request failed{}: {source}", Sent(source))]
     Transport {
         /// The failing operation.
         operation_id: &'static str,
@@ -379,6 +379,20 @@ impl fmt::Display for Said<'_> {
 
 /// Formats `Option<Duration>` for the rate-limit message.
 struct RetryAfter(Option<Duration>);
+
+/// Whether a failed request may have reached the server, in the words a caller needs (see
+/// [`Error::outcome_unknown`]): a create that failed this way may have happened.
+struct Sent<'a>(&'a reqwest::Error);
+
+impl fmt::Display for Sent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_connect() {
+            f.write_str(" before it reached the server")
+        } else {
+            f.write_str(" after it was sent (outcome unknown: it may have been applied)")
+        }
+    }
+}
 
 impl fmt::Display for RetryAfter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
