@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(company) = companies.try_next().await? {
         println!(
             "{} {}",
-            company.id.unwrap_or_default(),
+            company.id(),
             company.company_name.unwrap_or_default()
         );
     }

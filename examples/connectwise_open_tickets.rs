@@ -33,11 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .conditions(open)
         .stream_items(1000);
     while let Some(ticket) = tickets.try_next().await? {
-        println!(
-            "#{} {}",
-            ticket.id.unwrap_or_default(),
-            ticket.summary.unwrap_or_default()
-        );
+        println!("#{} {}", ticket.id(), ticket.summary.unwrap_or_default());
     }
     Ok(())
 }

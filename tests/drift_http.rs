@@ -284,6 +284,54 @@ mod autotask {
             assert!(!log.contains(secret), "the log shows {secret}");
         }
     }
+
+    /// A record without its `id` (always present: correction data `always_present`) is reported as
+    /// `missing_field` at its path and still decodes, its accessor reading 0; in strict mode it fails the call.
+    #[tokio::test]
+    async fn a_record_missing_its_always_present_id_is_reported_and_strict_mode_fails() {
+        let _trace = common::capture_trace();
+        let mut body = fixture_json("autotask/ticket_notes_query.json");
+        let removed = body["items"][0]
+            .as_object_mut()
+            .and_then(|note| note.remove("id"));
+        assert!(removed.is_some(), "the real record has an id");
+
+        let server = MockServer::start().await;
+        serve(&server, "POST", "/TicketNotes/query", body).await;
+        let at = client(&server, DriftMode::Report).await;
+        let notes: Vec<psa_clients::autotask::types::TicketNoteModel> = at
+            .query(&Query::all())
+            .try_collect()
+            .await
+            .expect("report mode decodes");
+        assert_eq!((notes[0].id, notes[0].id()), (None, 0));
+        let report = at.drift().take();
+        let missing: Vec<_> = summary(&report)
+            .into_iter()
+            .filter(|e| e.1 == DriftKind::MissingField)
+            .collect();
+        assert_eq!(
+            missing,
+            [(
+                "TicketNotes_Query".to_owned(),
+                DriftKind::MissingField,
+                "items[].id".to_owned(),
+                1
+            )],
+            "{report:#?}"
+        );
+
+        at.drift().set_mode(DriftMode::Strict);
+        let error = at
+            .query::<psa_clients::autotask::types::TicketNoteModel>(&Query::all())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Drift { path, kind: DriftKind::MissingField, .. } if path == "items[0].id"),
+            "{error:?}"
+        );
+    }
 }
 
 #[cfg(feature = "connectwise-service")]
@@ -387,6 +435,8 @@ mod connectwise {
         let _trace = common::capture_trace();
         let server = MockServer::start().await;
         let cw = client(&server, DriftMode::Strict).await;
+        // The real body's first priority lacks the `color` the document calls required: strict mode refuses
+        // that first (missing-field drift); the second, with its unlisted `blue`, is served alone below.
         serve(
             &server,
             "/service/priorities",
@@ -400,10 +450,117 @@ mod connectwise {
             .await
             .unwrap_err();
         assert!(
+            matches!(&error, Error::Drift { path, kind: DriftKind::MissingField, .. } if path == "[0].color"),
+            "{error:?}"
+        );
+        let server = MockServer::start().await;
+        let cw = client(&server, DriftMode::Strict).await;
+        let second = fixture_json("connectwise/service_priority_list.json")[1].clone();
+        Mock::given(method("GET"))
+            .and(path(format!("{API}/service/priorities")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([second])))
+            .mount(&server)
+            .await;
+        let error = cw
+            .service()
+            .get_service_priorities()
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
             matches!(&error, Error::Drift { operation_id: "getServicePriorities", path, kind: DriftKind::UnknownEnumValue, .. }
-                if path == "[1].color"),
+                if path == "[0].color"),
             "{error:?}"
         );
         assert!(error.to_string().contains("blue"), "{error}");
+    }
+
+    /// A ticket without the `summary` the document calls required (the `required` list the lenient policy
+    /// drops) and a board reference without its always-present `id`: both reported as `missing_field` at their
+    /// JSON paths, and the ticket still decodes.
+    #[tokio::test]
+    async fn fields_the_document_requires_and_always_present_ids_are_reported_when_missing() {
+        let _trace = common::capture_trace();
+        let mut ticket = fixture_json("connectwise/service_ticket.json");
+        let id = ticket["id"].as_i64().expect("the real ticket has an id");
+        assert!(ticket
+            .as_object_mut()
+            .and_then(|t| t.remove("summary"))
+            .is_some());
+        assert!(ticket["board"]
+            .as_object_mut()
+            .and_then(|b| b.remove("id"))
+            .is_some());
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("{API}/service/tickets/{id}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(ticket))
+            .mount(&server)
+            .await;
+        let cw = client(&server, DriftMode::Report).await;
+        let decoded = cw
+            .service()
+            .get_service_tickets_by_id()
+            .id(id)
+            .send()
+            .await
+            .expect("report mode decodes")
+            .into_inner();
+        assert_eq!(i64::from(decoded.id()), id);
+        assert_eq!(decoded.summary, None);
+        assert_eq!(
+            decoded.board.as_ref().map(|b| (b.id, b.id())),
+            Some((None, 0))
+        );
+        let report = cw.drift().take();
+        let missing: Vec<_> = summary(&report)
+            .into_iter()
+            .filter(|e| e.1 == DriftKind::MissingField)
+            .map(|e| (e.0, e.2))
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                ("getServiceTicketsById".to_owned(), "board.id".to_owned()),
+                ("getServiceTicketsById".to_owned(), "summary".to_owned()),
+            ],
+            "{report:#?}"
+        );
+    }
+
+    /// Strict mode: a work role without the `name` the document requires fails with `Error::Drift` naming the
+    /// field; drift off, the same body decodes.
+    #[tokio::test]
+    async fn strict_mode_refuses_a_record_missing_a_required_field() {
+        let _trace = common::capture_trace();
+        let mut role = fixture_json("connectwise/work_role.json");
+        assert!(role
+            .as_object_mut()
+            .and_then(|r| r.remove("name"))
+            .is_some());
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("{API}/time/workRoles/11")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(role))
+            .mount(&server)
+            .await;
+        let cw = client(&server, DriftMode::Strict).await;
+        let request = || {
+            cw.raw(reqwest::Method::GET, "/time/workRoles/11")
+                .operation_id("getTimeWorkRolesById")
+        };
+        let error = request()
+            .send::<psa_clients::connectwise::types::WorkRole>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Drift { operation_id: "getTimeWorkRolesById", path, kind: DriftKind::MissingField, .. }
+                if path == "name"),
+            "{error:?}"
+        );
+        cw.drift().set_mode(DriftMode::Off);
+        let role: psa_clients::connectwise::types::WorkRole =
+            request().send().await.expect("lenient");
+        assert_eq!((role.id(), role.name), (11, None));
     }
 }

@@ -94,8 +94,7 @@ async fn create_ticket(at: &psa_clients::autotask::Client, title: &str) -> i64 {
         .await
         .expect("the ticket is created")
         .into_inner()
-        .item_id
-        .expect("an item id")
+        .item_id()
 }
 
 #[tokio::test]
@@ -108,7 +107,7 @@ async fn step_01_lists_companies_filtered_by_company_type_customer() {
         .expect("a query");
     let companies: Vec<types::CompanyModel> =
         at.query(&customers).try_collect().await.expect("companies");
-    let got: BTreeSet<i64> = companies.iter().filter_map(|c| c.id).collect();
+    let got: BTreeSet<i64> = companies.iter().map(|c| c.id()).collect();
     let expected: BTreeSet<i64> = emulator
         .control()
         .records(Vendor::Autotask, "Companies")
@@ -139,8 +138,7 @@ async fn step_02_creates_a_company_a_contact_a_ticket_a_note_and_a_time_entry() 
         .await
         .expect("company")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     assert_eq!(
         record(&emulator, "Companies", company)["companyName"],
         "Scenario Widgets"
@@ -157,8 +155,7 @@ async fn step_02_creates_a_company_a_contact_a_ticket_a_note_and_a_time_entry() 
         .await
         .expect("contact")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     let stored = record(&emulator, "Contacts", contact);
     assert_eq!(stored["companyID"], company, "the parent id is set");
     assert_eq!(stored["lastName"], "Scenario");
@@ -173,8 +170,7 @@ async fn step_02_creates_a_company_a_contact_a_ticket_a_note_and_a_time_entry() 
         .await
         .expect("ticket")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     let stored = record(&emulator, "Tickets", ticket);
     assert_eq!(stored["title"], "Laptop will not boot");
     assert_eq!(stored["contactID"], contact);
@@ -189,8 +185,7 @@ async fn step_02_creates_a_company_a_contact_a_ticket_a_note_and_a_time_entry() 
         .await
         .expect("note")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     let stored = record(&emulator, "TicketNotes", note);
     assert_eq!(stored["ticketID"], ticket);
     assert_eq!(stored["description"], "Boots to BIOS only.");
@@ -206,8 +201,7 @@ async fn step_02_creates_a_company_a_contact_a_ticket_a_note_and_a_time_entry() 
         .await
         .expect("time entry")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     let stored = record(&emulator, "TimeEntries", entry);
     assert_eq!(stored["ticketID"], ticket);
     assert_eq!(stored["hoursWorked"], 0.5);
@@ -284,10 +278,7 @@ async fn step_04_lists_contracts() {
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(
-        contracts
-            .iter()
-            .filter_map(|c| c.id)
-            .collect::<BTreeSet<_>>(),
+        contracts.iter().map(|c| c.id()).collect::<BTreeSet<_>>(),
         expected
     );
     assert_eq!(sent(&emulator, "POST", "/Contracts/query").len(), 1);
@@ -307,8 +298,7 @@ async fn step_05_creates_a_project_with_tasks() {
         .await
         .expect("project")
         .into_inner()
-        .item_id
-        .expect("an id");
+        .item_id();
     for title in ["Label the desks", "Move the servers"] {
         at.tasks_child_create_entity()
             .parent_id(project)
@@ -366,7 +356,7 @@ async fn step_06_polls_for_stale_tickets_across_pages() {
         .expect("a query");
     let tickets: Vec<types::TicketModel> =
         at.query(&stale).try_collect().await.expect("stale tickets");
-    let got: BTreeSet<i64> = tickets.iter().filter_map(|t| t.id).collect();
+    let got: BTreeSet<i64> = tickets.iter().map(|t| t.id()).collect();
     assert_eq!(got.len(), tickets.len(), "no ticket twice across pages");
     assert!(!got.contains(&fresh));
     let expected: BTreeSet<i64> = emulator

@@ -99,6 +99,12 @@ pub struct Corrections {
     /// How operations are grouped into modules (and cargo features).
     #[serde(default)]
     pub modules: ModuleSplit,
+    /// Response-model properties the live API always sends, `Schema.property` (document or wire spelling,
+    /// compared ignoring ASCII case), or `*Suffix.property` for every response schema whose name ends in
+    /// `Suffix` and has the property: each gets an accessor that reads it without an `Option`, and its absence
+    /// from a response is reported as `missing_field` drift (see the `lenient-responses` correction).
+    #[serde(default)]
+    pub always_present: Vec<String>,
 }
 
 /// How a vendor's operations are split into generated modules.

@@ -196,3 +196,91 @@ fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
         }
     }
 }
+
+/// The `required` lists the `lenient-responses` correction dropped are kept, and the response models check them
+/// (and the `always_present` correction data) for presence: how many on the real documents, so a change of the
+/// schema-to-type naming (which maps the document's schemas onto the generated models) cannot silently turn the
+/// missing-field drift report off. Per document: the pass's summary, the always-present properties it resolved,
+/// the fields the generated models check for presence, and the accessors generated.
+#[test]
+fn response_models_check_required_and_always_present_fields() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let mut found = Vec::new();
+    for file in ["kaseya-bms.json", "autotask.json", "connectwise-psa.json"] {
+        let (prepared, rendered) = ws
+            .render_file(file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let pass = prepared
+            .report
+            .passes
+            .iter()
+            .find(|p| p.name == "lenient-responses")
+            .expect("pass ran");
+        // Every always-present entry of the correction data matched something.
+        assert!(
+            !pass.changes.iter().any(|c| c.contains("no response schema")
+                || c.contains("has no property")
+                || c.contains(": 0 response schemas")
+                || c.contains("is not `Schema.property`")),
+            "{file}: {:#?}",
+            pass.changes
+        );
+        let source: String = rendered.files.iter().map(|f| f.source.as_str()).collect();
+        found.push((
+            file,
+            pass.changes[1..].to_vec(),
+            prepared
+                .report
+                .response_fields
+                .values()
+                .map(|f| f.always_present.len())
+                .sum::<usize>(),
+            source
+                .matches("::psa_clients_runtime::lenient::expected(")
+                .count(),
+            source
+                .matches("which the API sends in every response")
+                .count(),
+        ));
+    }
+    let summary = |required: usize, schemas: usize, always: usize| {
+        format!(
+            "{required} required properties of {schemas} response schemas kept for the missing-field drift \
+             report, {always} always-present properties"
+        )
+    };
+    let expected: Vec<(&str, Vec<String>, usize, usize, usize)> = vec![
+        // BMS: one response schema keeps a `required` list; no always-present data (no real BMS bodies to
+        // found it on).
+        ("kaseya-bms.json", vec![summary(1, 1, 0)], 0, 1, 0),
+        // Autotask: no `required` lists; every entity's `id` (157), the query envelopes' `items` and
+        // `pageDetails` (156 each), the get envelopes' `item` (157) and the create answer's `itemId`; accessors
+        // for the 157 ids, 156 lists and `itemId` (`pageDetails` and `item` are models: checked, no accessor).
+        (
+            "autotask.json",
+            vec![
+                "always-present *Model.id: 157 response schemas".to_owned(),
+                "always-present *QueryResult.items: 156 response schemas".to_owned(),
+                "always-present *QueryResult.pageDetails: 156 response schemas".to_owned(),
+                "always-present *ItemResult.item: 157 response schemas".to_owned(),
+                summary(0, 0, 627),
+            ],
+            627,
+            627,
+            314,
+        ),
+        // ConnectWise: 395 required properties of 230 response schemas, the `id` of 190 references and 13
+        // records; every one of the 598 is checked by its model (none lost to the schema-to-type naming).
+        (
+            "connectwise-psa.json",
+            vec![
+                "always-present *Reference.id: 190 response schemas".to_owned(),
+                summary(395, 230, 203),
+            ],
+            203,
+            598,
+            203,
+        ),
+    ];
+    assert_eq!(found, expected);
+}

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::drift::collect::{Collected, Scope};
-use crate::drift::{Drift, DriftMode};
+use crate::drift::{Drift, DriftKind, DriftMode};
 use crate::error::{snippet, Error};
 
 /// [`json`], recording drift as `drift` says (see [`crate::drift`]).
@@ -34,7 +34,18 @@ pub fn json_with<T: DeserializeOwned>(
         return decoded;
     };
     let path = match decoded {
-        // The decoder's path is exact (`items[3].x`, where the collector knows `items[].x`).
+        // The decoder's path is exact (`items[3].x`, where the collector knows `items[].x`). A missing field
+        // is found after the object's last key, where the decoder's path ends at the object: the field's name,
+        // the collector's last segment, completes it.
+        Err(Error::MalformedBody { path, .. }) if failure.kind == DriftKind::MissingField => {
+            let field = failure.path.rsplit('.').next().unwrap_or_default();
+            // `.` is serde_path_to_error's root.
+            if path.is_empty() || path == "." {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            }
+        }
         Err(Error::MalformedBody { path, .. }) => path,
         // A drift inside an alternative an untagged enum then decoded otherwise: strict all the same.
         Ok(_) => failure.path,

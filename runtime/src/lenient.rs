@@ -242,9 +242,28 @@ pub fn keep<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-// The open enums' and (future) required-field hooks live with the drift collector; generated code names them
-// here, beside the other decoding helpers.
+// The open enums' and required-field hooks live with the drift collector; generated code names them here,
+// beside the other decoding helpers.
 pub use crate::drift::hooks::{missing, unknown_variant};
+
+/// Called after the last key of a lenient model for each field the response must have (the vendor document
+/// calls it required, or the correction data lists it as always present): if `slot` is empty because the key
+/// was not sent, reports it as missing (see [`missing`]); a field that was there with a misfit value is already
+/// reported as `wrong_type` and is not reported twice. `null` counts as sent.
+///
+/// # Errors
+/// In strict mode, for an absent field.
+#[inline]
+pub fn expected<T, E: de::Error>(
+    slot: &Option<T>,
+    name: &'static str,
+    extra: &Extra,
+) -> Result<(), E> {
+    if slot.is_some() || extra.problems.iter().any(|p| p.field == name) {
+        return Ok(());
+    }
+    missing(name)
+}
 
 /// Fails at the value it is asked to read, without reading it.
 struct Refuse(String);

@@ -28,6 +28,7 @@ use serde_json::Value;
 use crate::vendor::Corrections;
 
 pub use casing::WireAliases;
+pub use lenient_responses::{ExpectedFields, ResponseFields};
 pub use query_param_types::RUNTIME_CRATE;
 pub use retry_safe::RETRY_SAFE_EXTENSION;
 
@@ -47,6 +48,9 @@ pub struct CorrectionReport {
     pub passes: Vec<PassOutcome>,
     /// Wire property name → the spellings the document used for it (aliases the models also accept).
     pub wire_aliases: WireAliases,
+    /// Per response schema, the properties whose absence from a response is drift (the `required` lists the
+    /// `lenient-responses` pass dropped, and the `always_present` correction data).
+    pub response_fields: ResponseFields,
 }
 
 impl CorrectionReport {
@@ -151,7 +155,8 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "lenient-responses",
         "Responses omit properties the document calls required and add new ones (`additionalProperties: false` \
-         on 788 BMS schemas); a decoder must not fail on either.",
+         on 788 BMS schemas); a decoder must not fail on either, and reports both as drift. Some properties the \
+         document does not call required are in every response (records' `id`): listed as `always_present`.",
     ),
 ];
 
@@ -214,7 +219,9 @@ pub fn correct(
     run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);
     run("casing", changes);
-    run("lenient-responses", lenient_responses::apply(doc));
+    let (changes, response_fields) = lenient_responses::apply(doc, &corrections.always_present);
+    run("lenient-responses", changes);
     report.wire_aliases = aliases;
+    report.response_fields = response_fields;
     Ok(report)
 }

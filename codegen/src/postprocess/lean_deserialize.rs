@@ -18,20 +18,34 @@
 //! each optional field whose value does not fit its type (`""` for a date-time, `{}` for a list) reads as
 //! absent with the value kept in `extra` and a problem recorded, instead of failing the record. Required
 //! fields (request-only schemas) and models that deny unknown keys stay strict.
+//!
+//! A lenient model also checks, after the last key, that the fields the vendor document called required (the
+//! `required` list the `lenient-responses` correction dropped) and the `always_present` fields of the
+//! correction data were there: each one absent (not sent at all; `null` is there, and a misfit is already
+//! reported as `wrong_type`) is reported as `missing_field` drift at its JSON path, and fails the decode in
+//! strict mode (`psa_clients_runtime::lenient::expected`). The work per record is one `Option::is_none` test
+//! per such field; only an absent one reads the drift mode.
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{parse_quote, Attribute, Fields, Item, ItemStruct, LitStr, Meta, Token};
 
-/// Applies the pass to the `types` module of a generated file; returns how many structs it rewrote.
-pub fn apply(file: &mut syn::File) -> usize {
-    let mut rewritten = 0;
+use crate::correct::ExpectedFields;
+
+/// Applies the pass to the `types` module of a generated file, with the expected fields of the response models
+/// by type name; returns how many structs it rewrote and how many fields it checks for presence.
+pub fn apply(file: &mut syn::File, expected: &BTreeMap<String, &ExpectedFields>) -> (usize, usize) {
+    let mut rewritten = (0, 0);
     for item in &mut file.items {
         if let Item::Mod(m) = item {
             if m.ident == "types" {
                 if let Some((_, items)) = &mut m.content {
-                    rewritten += apply_items(items);
+                    let (structs, checked) = apply_items(items, expected);
+                    rewritten.0 += structs;
+                    rewritten.1 += checked;
                 }
             }
         }
@@ -39,19 +53,27 @@ pub fn apply(file: &mut syn::File) -> usize {
     rewritten
 }
 
-fn apply_items(items: &mut Vec<Item>) -> usize {
+fn apply_items(
+    items: &mut Vec<Item>,
+    expected: &BTreeMap<String, &ExpectedFields>,
+) -> (usize, usize) {
     let names = TypeNames::of(items);
     let mut rewritten = 0;
+    let mut checked = 0;
     let mut out = Vec::with_capacity(items.len());
     for mut item in items.drain(..) {
         let lean = match &mut item {
-            Item::Struct(s) => lean_impl(s, &names).map(|(imp, lenient)| {
-                remove_derive(s);
-                if lenient {
-                    add_extra_field(s);
-                }
-                imp
-            }),
+            Item::Struct(s) => {
+                let expected = expected.get(&s.ident.to_string()).copied();
+                lean_impl(s, &names, expected).map(|(imp, lenient, expects)| {
+                    remove_derive(s);
+                    if lenient {
+                        add_extra_field(s);
+                    }
+                    checked += expects;
+                    imp
+                })
+            }
             _ => None,
         };
         out.push(item);
@@ -62,7 +84,7 @@ fn apply_items(items: &mut Vec<Item>) -> usize {
         }
     }
     *items = out;
-    rewritten
+    (rewritten, checked)
 }
 
 /// What the impl needs to know of one field.
@@ -73,6 +95,9 @@ struct Field {
     default: bool,
     /// How a lenient model reads it; `None`: strictly (a required field, or a type that takes any shape).
     shape: Option<Shape>,
+    /// A lenient model's field the response must have (document-required or always present): its absence is
+    /// reported as drift.
+    expected: bool,
 }
 
 /// `psa_clients_runtime::lenient::Shape`.
@@ -155,9 +180,14 @@ fn add_extra_field(s: &mut ItemStruct) {
     });
 }
 
-/// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces, and whether the
-/// model is lenient (then the caller adds the `extra` field the impl fills).
-fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
+/// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces, whether the
+/// model is lenient (then the caller adds the `extra` field the impl fills), and how many fields it checks for
+/// presence.
+fn lean_impl(
+    s: &ItemStruct,
+    names: &TypeNames,
+    expected: Option<&ExpectedFields>,
+) -> Option<(Item, bool, usize)> {
     if !derives_deserialize(&s.attrs) || !s.generics.params.is_empty() {
         return None;
     }
@@ -185,6 +215,7 @@ fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
             aliases: Vec::new(),
             default: false,
             shape: None,
+            expected: false,
         };
         for meta in serde_metas(&f.attrs)? {
             match &meta {
@@ -202,15 +233,24 @@ fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
         }
         if lenient {
             // Optional and defaulted fields can be absent; required ones stay strict.
-            field.shape = match option_inner(&f.ty) {
+            let optional = option_inner(&f.ty);
+            field.shape = match optional {
                 Some(inner) => names.shape(inner),
                 None if field.default => names.shape(&f.ty),
                 None => None,
             };
+            // A strict field's absence is an error already.
+            field.expected = (optional.is_some() || field.default)
+                && expected.is_some_and(|e| e.expects(&field.wire));
         }
         fields.push(field);
     }
-    Some((render(&s.ident, &fields, deny_unknown, lenient), lenient))
+    let expects = fields.iter().filter(|f| f.expected).count();
+    Some((
+        render(&s.ident, &fields, deny_unknown, lenient),
+        lenient,
+        expects,
+    ))
 }
 
 fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool) -> Item {
@@ -257,6 +297,15 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
     } else {
         (quote!(), quote!())
     };
+    // After the last key, so an absent field is known; before `extra` moves into the model.
+    let checks = fields
+        .iter()
+        .zip(&slots)
+        .filter(|(f, _)| f.expected)
+        .map(|(f, slot)| {
+            let wire = &f.wire;
+            quote!(::psa_clients_runtime::lenient::expected(&#slot, #wire, &__extra)?;)
+        });
     let values = fields.iter().zip(&slots).map(|(f, slot)| {
         let ident = &f.ident;
         let wire = &f.wire;
@@ -293,6 +342,7 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
                                 #unknown
                             }
                         }
+                        #(#checks)*
                         ::std::result::Result::Ok(#name { #(#values,)* #extra_value })
                     }
                 }
@@ -394,7 +444,13 @@ mod tests {
                 pub r#type: ::std::string::String,
             }
         });
-        assert_eq!(apply(&mut file), 1);
+        let fields = ExpectedFields {
+            required: ["type", "tags"].map(String::from).into(),
+            always_present: ["companyID"].map(String::from).into(),
+        };
+        let expected = BTreeMap::from([("Ticket".to_owned(), &fields)]);
+        // `type` is strict (not an `Option`): its absence fails already, so only two are checked.
+        assert_eq!(apply(&mut file, &expected), (1, 2));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (:: serde :: Serialize , Clone , Debug , Default)]"),
@@ -412,6 +468,8 @@ mod tests {
             // Unknown keys are kept, and written back through the flattened `extra` field.
             r#"other => :: psa_clients_runtime :: lenient :: keep (& mut map , other , & mut __extra) ?"#,
             r#"extra : __extra ,"#,
+            // The expected fields are checked for presence after the last key.
+            r#"} } :: psa_clients_runtime :: lenient :: expected (& __field1 , "companyID" , & __extra) ? ; :: psa_clients_runtime :: lenient :: expected (& __field2 , "tags" , & __extra) ? ; :: std :: result :: Result :: Ok"#,
             r#"# [serde (flatten , skip_serializing_if = "::psa_clients_runtime::Extra::is_empty")] pub extra : :: psa_clients_runtime :: Extra"#,
         ] {
             assert!(out.contains(expected), "{expected} not in {out}");
@@ -425,7 +483,7 @@ mod tests {
             #[serde(deny_unknown_fields)]
             pub struct Login { pub user: ::std::string::String }
         });
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(apply(&mut file, &BTreeMap::new()), (1, 0));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains(
@@ -442,7 +500,7 @@ mod tests {
             #[serde(deny_unknown_fields)]
             pub struct Answer { #[serde(rename = "ID")] pub id: i64 }
         });
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(apply(&mut file, &BTreeMap::new()), (1, 0));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (Debug)] pub struct Answer { pub id : i64 }"),
@@ -495,7 +553,7 @@ mod tests {
         for case in cases {
             let mut file = types(case);
             let before = file.to_token_stream().to_string();
-            assert_eq!(apply(&mut file), 0, "{before}");
+            assert_eq!(apply(&mut file, &BTreeMap::new()), (0, 0), "{before}");
             assert_eq!(file.to_token_stream().to_string(), before);
         }
     }

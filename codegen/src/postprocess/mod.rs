@@ -2,6 +2,7 @@
 //!
 //! Each pass is small, named, and tested on a hand-written token snippet. They run in the order of [`apply`].
 
+pub mod always_present;
 pub mod api_version_header;
 pub mod error_type;
 pub mod field_paths;
@@ -14,7 +15,7 @@ pub mod type_builders;
 pub mod walk;
 pub mod wire_aliases;
 
-use crate::correct::WireAliases;
+use crate::correct::{ResponseFields, WireAliases};
 
 /// What the passes changed, for the coverage report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +32,10 @@ pub struct PostprocessReport {
     pub api_version_headers: usize,
     /// Models whose derived `Deserialize` was replaced by the lean impl.
     pub lean_deserialize: usize,
+    /// Response-model fields whose absence is reported as `missing_field` drift.
+    pub expected_fields: usize,
+    /// Accessors generated for `always_present` fields.
+    pub always_present: usize,
     /// Operations routed through the run-time hooks, and paging trait impls.
     pub hooks: hooks::HooksReport,
     /// progenitor's error type swapped for the run-time crate's.
@@ -48,6 +53,8 @@ impl PostprocessReport {
         self.field_paths += other.field_paths;
         self.api_version_headers += other.api_version_headers;
         self.lean_deserialize += other.lean_deserialize;
+        self.expected_fields += other.expected_fields;
+        self.always_present += other.always_present;
         self.hooks.operations += other.hooks.operations;
         self.hooks.retry_safe += other.hooks.retry_safe;
         self.hooks.paged += other.hooks.paged;
@@ -61,15 +68,23 @@ impl PostprocessReport {
     }
 }
 
-/// Runs every pass over a generated file.
-pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
+/// Runs every pass over a generated file; `expected` says which response-model fields must be there (by the
+/// schema names of the corrected document).
+pub fn apply(
+    file: &mut syn::File,
+    aliases: &WireAliases,
+    expected: &ResponseFields,
+) -> PostprocessReport {
+    let expected = always_present::by_type_name(expected);
     type_builders::apply(file);
     let aliases = wire_aliases::apply(file, aliases);
     let timestamps = timestamps::apply(file);
     let open_enums = open_enums::apply(file);
     let api_version_headers = api_version_header::apply(file);
+    // Before `lean-deserialize`, which drops the serde attributes of models that only deserialize.
+    let always_present = always_present::apply(file, &expected);
     // Last among the model passes: it reads the serde attributes the others write.
-    let lean_deserialize = lean_deserialize::apply(file);
+    let (lean_deserialize, expected_fields) = lean_deserialize::apply(file, &expected);
     PostprocessReport {
         aliases,
         timestamps,
@@ -77,6 +92,8 @@ pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
         field_paths: 0,
         api_version_headers,
         lean_deserialize,
+        expected_fields,
+        always_present,
         hooks: hooks::HooksReport::default(),
         error_type: error_type::ErrorTypeReport::default(),
         walk: walk::WalkReport::default(),

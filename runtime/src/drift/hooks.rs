@@ -1,5 +1,5 @@
-//! The drift hooks generated code calls besides `lenient::set` and `lenient::keep` (re-exported from
-//! [`lenient`](crate::lenient)): an open enum's unknown value, a missing required field.
+//! The drift hooks generated code calls besides `lenient::set`, `lenient::keep` and `lenient::expected`
+//! (re-exported from [`lenient`](crate::lenient)): an open enum's unknown value, a missing required field.
 
 use serde::de::{self, Deserialize, Deserializer};
 
@@ -33,8 +33,9 @@ pub fn unknown_variant<'de, E, D: Deserializer<'de>>(deserializer: D) -> Result<
     Ok(value)
 }
 
-/// Reports that the response lacked `name`, which the vendor document calls required (lenient models read it
-/// as absent). For generated code that knows the document's `required` list.
+/// Reports that the response lacked `name`, which the vendor document calls required or the correction data
+/// lists as always present (lenient models read it as absent). Generated models call it through
+/// [`lenient::expected`](crate::lenient::expected) after their last key.
 ///
 /// # Errors
 /// In strict mode only.

@@ -10,9 +10,11 @@ use crate::lenient::{keep, set, Shape};
 use crate::Extra;
 
 /// What `lean-deserialize` writes for a lenient model: `lenient::set` for fields it can read leniently,
-/// `de::set` for the rest (enums), `lenient::keep` for unknown keys.
+/// `de::set` for the rest (enums), `lenient::keep` for unknown keys, and `lenient::expected` after the last key
+/// for the fields listed after `expects` (the document's `required` list and the `always_present` data).
 macro_rules! lean_model {
-    ($name:ident { $($field:ident: $ty:ty = $wire:literal $(as $shape:ident)?),* $(,)? }) => {
+    ($name:ident { $($field:ident: $ty:ty = $wire:literal $(as $shape:ident)?),* $(,)? }
+        $(expects { $($expected:ident = $expected_wire:literal),* })?) => {
         #[derive(Debug, Default, PartialEq, Serialize)]
         pub(crate) struct $name {
             $(
@@ -40,6 +42,7 @@ macro_rules! lean_model {
                                 other => keep(&mut map, other, &mut extra)?,
                             }
                         }
+                        $($(crate::lenient::expected(&$expected, $expected_wire, &extra)?;)*)?
                         Ok($name { $($field: take($field, $wire)?,)* extra })
                     }
                 }
@@ -72,7 +75,7 @@ lean_model!(Ticket {
 lean_model!(Company {
     id: i64 = "id" as Scalar,
     name: String = "name" as Scalar,
-});
+} expects { id = "id" });
 
 /// What `open-enums` writes: a string enum whose last, untagged variant keeps values the document does not list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -215,6 +215,63 @@ fn missing_required_fields_are_reported_by_the_hook() {
 }
 
 #[test]
+fn a_model_missing_an_expected_field_reports_it_at_its_path_and_strict_mode_fails() {
+    // The second ticket's company lacks `id` (which `Company` expects); the third has it as `null` (sent) and
+    // the fourth as a misfit (reported as `wrong_type`, not twice).
+    let body = json!({"items": [
+        {"id": 1, "company": {"id": 3, "name": "Acme"}},
+        {"id": 2, "company": {"name": "Globex"}},
+        {"id": 3, "company": {"id": null}},
+        {"id": 4, "company": {"id": "x"}},
+    ]});
+    let body = body.to_string();
+    let off = decode(body.as_bytes(), &Drift::default()).expect("drift off decodes");
+    let companies: Vec<_> = off
+        .items
+        .expect("items")
+        .into_iter()
+        .map(|t| t.company.expect("company"))
+        .collect();
+    assert_eq!(
+        companies.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [Some(3), None, None, None]
+    );
+
+    let drift = Drift::new(DriftMode::Report);
+    decode(body.as_bytes(), &drift).expect("report mode decodes");
+    let found: Vec<(DriftKind, String, u64)> = drift
+        .take()
+        .entries
+        .into_iter()
+        .map(|e| (e.kind, e.path, e.count))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (DriftKind::MissingField, "items[].company.id".to_owned(), 1),
+            (DriftKind::WrongType, "items[].company.id".to_owned(), 1),
+        ]
+    );
+
+    let strict = Drift::new(DriftMode::Strict);
+    match decode(body.as_bytes(), &strict).unwrap_err() {
+        Error::Drift {
+            path,
+            kind,
+            message,
+            ..
+        } => {
+            assert_eq!(
+                (path.as_str(), kind),
+                ("items[1].company.id", DriftKind::MissingField)
+            );
+            assert!(message.contains("required"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn reports_are_json_both_ways_and_name_the_document() {
     let spec = crate::SpecInfo {
         file: "autotask.json",
