@@ -190,12 +190,9 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
     } else {
         let company = sample
             .company
-            .and_then(|c| c.id)
+            .map(|c| c.id())
             .ok_or("ticket without company")?;
-        let board = sample
-            .board
-            .and_then(|b| b.id)
-            .ok_or("ticket without board")?;
+        let board = sample.board.map(|b| b.id()).ok_or("ticket without board")?;
         let ticket = Ticket {
             summary: Some("Printer offline (from the tour)".into()),
             company: Some(CompanyReference {
@@ -215,7 +212,7 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
             .send()
             .await?
             .into_inner();
-        let id = created.id.ok_or("created ticket without id")?;
+        let id = created.id();
         println!("  created ticket #{id} on board {board}");
         let note = ServiceNote {
             text: Some("Checked the cable; escalating.".into()),
@@ -245,10 +242,7 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
             .send()
             .await?
             .into_inner();
-        println!(
-            "  logged 30 minutes (time entry #{})",
-            logged.id.unwrap_or_default()
-        );
+        println!("  logged 30 minutes (time entry #{})", logged.id());
         let patch = PatchOperation {
             op: Some("replace".into()),
             path: Some("summary".into()),
@@ -307,7 +301,7 @@ async fn autotask_psa(target: &Target<autotask::Client>) -> Result<()> {
         count += 1;
     }
     println!("  zone found; {count} customer companies listed, 2 per page (companyType eq 1)");
-    let Some(company) = first.and_then(|c| c.id) else {
+    let Some(company) = first.map(|c| c.id()) else {
         println!("  no customer company; skipping the writes");
         return Ok(());
     };
@@ -328,8 +322,7 @@ async fn autotask_psa(target: &Target<autotask::Client>) -> Result<()> {
             .send()
             .await?
             .into_inner()
-            .item_id
-            .ok_or("no itemId")?;
+            .item_id();
         println!("  created ticket {id}");
         let ticket_id = i32::try_from(id)?;
         let note = TicketNoteModel {
@@ -354,7 +347,7 @@ async fn autotask_psa(target: &Target<autotask::Client>) -> Result<()> {
             .query::<ResourceModel>(&resources)
             .try_next()
             .await?
-            .and_then(|r| r.id)
+            .map(|r| r.id())
             .ok_or("no resource")?;
         let now = chrono::Utc::now();
         let entry = TimeEntryModel {

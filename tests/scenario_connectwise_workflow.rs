@@ -78,7 +78,7 @@ async fn create_ticket(cw: &psa_clients::connectwise::Client, summary: &str) -> 
         .await
         .expect("the ticket is created")
         .into_inner();
-    i64::from(ticket.id.expect("an id"))
+    i64::from(ticket.id())
 }
 
 #[tokio::test]
@@ -101,7 +101,7 @@ async fn step_01_lists_companies_by_name() {
         .filter(|c| c["name"] == "Test Rewst")
         .collect();
     assert_eq!(
-        i64::from(companies[0].id.unwrap()),
+        i64::from(companies[0].id()),
         stored[0]["id"].as_i64().unwrap()
     );
     let calls = sent(&emulator, "GET", "/company/companies");
@@ -121,7 +121,7 @@ async fn step_02_lists_tickets_of_the_integration_board() {
         .collect_items(25)
         .await
         .expect("tickets");
-    let got: BTreeSet<i64> = tickets.iter().map(|t| i64::from(t.id.unwrap())).collect();
+    let got: BTreeSet<i64> = tickets.iter().map(|t| i64::from(t.id())).collect();
     let expected: BTreeSet<i64> = emulator
         .control()
         .records(Vendor::ConnectWise, "service/tickets")
@@ -180,7 +180,7 @@ async fn step_03_finds_contacts_by_a_child_condition_on_their_email() {
         .filter(|c| email_of(c).is_some_and(|e| e.starts_with(&local)))
         .filter_map(|c| c["id"].as_i64())
         .collect();
-    let got: BTreeSet<i64> = found.iter().map(|c| i64::from(c.id.unwrap())).collect();
+    let got: BTreeSet<i64> = found.iter().map(|c| i64::from(c.id())).collect();
     assert!(got.contains(&target["id"].as_i64().unwrap()));
     assert_eq!(got, expected);
     let calls = sent(&emulator, "GET", "/company/contacts");
@@ -335,7 +335,7 @@ async fn step_06_logs_a_time_entry() {
         .control()
         .records(Vendor::ConnectWise, "time/entries");
     assert_eq!(entries.len(), before + 1);
-    let stored = record(&emulator, "time/entries", i64::from(entry.id.unwrap()));
+    let stored = record(&emulator, "time/entries", i64::from(entry.id()));
     // `chargeToId` is a JSON number in the document (a float in the types): 121 is sent as 121.0.
     assert_eq!(stored["chargeToId"].as_f64(), Some(id as f64));
     assert_eq!(stored["chargeToType"], "ServiceTicket");

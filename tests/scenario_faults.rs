@@ -329,7 +329,7 @@ async fn a_503_storm_on_autotask_reads_is_retried_and_succeeds() {
         .await
         .expect("retried through the storm")
         .into_inner();
-    assert_eq!(ticket.item.and_then(|t| t.id), Some(7001));
+    assert_eq!(ticket.item.map(|t| t.id()), Some(7001));
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/V1.0/Tickets/7001"));
     assert_eq!(
         statuses(&reads),
@@ -507,7 +507,7 @@ async fn autotask_zone_moved_is_rediscovered_once() {
         .await
         .expect("recovered")
         .into_inner();
-    assert_eq!(ticket.item.and_then(|t| t.id), Some(7001));
+    assert_eq!(ticket.item.map(|t| t.id()), Some(7001));
     assert_eq!(zone_lookups(&emulator), 2, "one new zone lookup");
     let reads = journal_where(&emulator, |e| is_api(e, "GET", "/V1.0/Tickets/7001"));
     assert_eq!(statuses(&reads), vec![Some(401), Some(200)], "one re-send");
