@@ -26,7 +26,7 @@ fn bms_is_fully_generated() {
 fn autotask_is_fully_generated() {
     assert_eq!(
         coverage_line("autotask.json"),
-        "coverage autotask.json operations=2070 generated=2070 typed_responses=2070/2070 skipped=0"
+        "coverage autotask.json operations=2276 generated=2276 typed_responses=2276/2276 skipped=0"
     );
 }
 
@@ -40,6 +40,74 @@ fn connectwise_is_fully_generated() {
         coverage_line("connectwise-psa-2026.4-get-subset.json"),
         "coverage connectwise-psa-2026.4-get-subset.json operations=324 generated=324 typed_responses=321/321 skipped=0"
     );
+}
+
+/// The `additions` pass adds what the pinned Autotask document lacks (206 operations: 61 per webhook entity,
+/// 12 for `Documents`, 11 for `DocumentAttachments`), and the generated client has the methods users need to
+/// register a ticket webhook.
+#[test]
+fn autotask_additions_add_the_missing_webhook_and_document_entities() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("autotask.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pass = prepared
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == "additions")
+        .expect("pass ran");
+    let copied: Vec<(String, usize)> = pass
+        .changes
+        .iter()
+        .map(|c| {
+            let (entity, rest) = c.split_once(": ").expect("`entity: n operations …`");
+            let n = rest
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a count");
+            (entity.to_owned(), n)
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for stem in [
+        "TicketWebhook",
+        "TicketNoteWebhook",
+        "ConfigurationItemWebhook",
+    ] {
+        expected.push((format!("{stem}s"), 12));
+        expected.push((format!("{stem}Fields"), 17));
+        expected.push((format!("{stem}UdfFields"), 17));
+        expected.push((format!("{stem}ExcludedResources"), 15));
+    }
+    expected.push(("Documents".to_owned(), 12));
+    expected.push(("DocumentAttachments".to_owned(), 11));
+    assert_eq!(copied, expected, "{:#?}", pass.changes);
+    assert_eq!(copied.iter().map(|(_, n)| n).sum::<usize>(), 206);
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for method in [
+        "ticket_webhooks_create_entity",
+        "ticket_webhooks_query",
+        "ticket_webhooks_patch_entity",
+        "ticket_webhooks_delete_entity",
+        "ticket_webhook_fields_child_create_entity",
+        "ticket_webhook_udf_fields_child_create_entity",
+        "ticket_webhook_excluded_resources_child_create_entity",
+        "ticket_note_webhooks_create_entity",
+        "configuration_item_webhooks_create_entity",
+        "documents_create_entity",
+        "document_attachments_child_create_entity",
+    ] {
+        assert!(source.contains(&format!("pubfn{method}(")), "{method}");
+    }
+    assert!(source.contains("pubstructTicketWebhookModel{"));
+    assert!(source.contains("pubstructDocumentAttachmentModel{"));
 }
 
 #[test]
@@ -61,7 +129,7 @@ fn post_passes_match_every_operation_of_the_real_documents() {
     // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`, read-only POSTs)
     for (file, operations, uploads, imports, retry_safe) in [
         ("kaseya-bms.json", 433, 2, 1, 19),
-        ("autotask.json", 2070, 0, 1, 312),
+        ("autotask.json", 2276, 0, 1, 340),
         ("connectwise-psa.json", 2814, 0, 12, 0),
     ] {
         let (_, rendered) = ws
@@ -157,7 +225,7 @@ fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
     // (document, listed secret properties, generated secret fields)
     for (file, secrets, fields) in [
         ("kaseya-bms.json", 9, 9),
-        ("autotask.json", 3, 3),
+        ("autotask.json", 6, 6),
         ("connectwise-psa.json", 29, 29),
     ] {
         let (prepared, rendered) = ws

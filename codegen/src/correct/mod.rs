@@ -5,6 +5,7 @@
 //! Passes work on the JSON value (after Swagger 2.0 conversion) because several of the defects — invalid
 //! identifiers, duplicate ids, broken path templates — are things a typed OpenAPI model cannot even hold.
 
+mod additions;
 mod auth_operations;
 mod casing;
 pub mod content_types;
@@ -77,6 +78,12 @@ pub enum CorrectError {
 
 /// The passes, in the order they run, with the vendor reality each one encodes.
 pub const PASSES: &[(&str, &str)] = &[
+    (
+        "additions",
+        "The pinned Autotask document lacks entities the live API documents (`TicketWebhooks`, \
+         `TicketNoteWebhooks`, `ConfigurationItemWebhooks` with their children, `Documents` with its \
+         attachments); they are copied by rule from a similar entity, with models from the entity pages.",
+    ),
     (
         "object-params",
         "ConnectWise declares object-typed query (and route-less path) parameters that ASP.NET binds property by \
@@ -177,6 +184,7 @@ pub fn correct(
         report.passes.push(PassOutcome { name, changes })
     };
 
+    run("additions", additions::apply(doc, &corrections.additions)?);
     run("object-params", object_params::apply(doc)?);
     run("path-templates", path_templates::apply(doc)?);
     run("operation-ids", operation_ids::apply(doc)?);
