@@ -103,6 +103,13 @@ pub struct Corrections {
     /// (the `additions` pass).
     #[serde(default)]
     pub additions: Vec<Addition>,
+    /// Readable method names: operationId (as the document has it, or as `operation-ids` derived it) → method
+    /// name (the `operation-names` pass).
+    #[serde(default)]
+    pub operation_renames: BTreeMap<String, String>,
+    /// The vendor's PUT replaces the whole record: every PUT's rustdoc says so and names its PATCH sibling.
+    #[serde(default)]
+    pub put_replaces_whole_record: bool,
 }
 
 /// One entity the document lacks (`[[additions]]`): its operations are copied from the entity `like`, its model

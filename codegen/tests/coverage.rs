@@ -110,6 +110,73 @@ fn autotask_additions_add_the_missing_webhook_and_document_entities() {
     assert!(source.contains("pubstructDocumentAttachmentModel{"));
 }
 
+/// The readable names of the `operation-names` correction apply on the pinned documents: every listed
+/// operationId exists (stale data fails here), the renamed methods are generated, the vendor's id stays in the
+/// rustdoc and the operation table, and every Autotask and ConnectWise PUT says it replaces the whole record.
+#[test]
+fn operation_renames_apply_to_the_real_documents_and_puts_warn() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    // (document, renames applied, renames whose operationId the document lacks, PUT line, a rename to check)
+    for (file, renamed, missing, puts, (vendor_id, method)) in [
+        ("kaseya-bms.json", 23, 0, None, ("PostContactSummaryInfo", "create_contact")),
+        (
+            "autotask.json",
+            1,
+            0,
+            Some("120 PUT operations say they replace the whole record (120 name their PATCH sibling)"),
+            ("ApiVersion_ApiVersionInformation", "get_version_information"),
+        ),
+        (
+            "connectwise-psa.json",
+            65,
+            0,
+            Some("306 PUT operations say they replace the whole record (302 name their PATCH sibling)"),
+            ("getSystemMembersmemberIdentifierregextypes", "get_system_members_by_member_identifier"),
+        ),
+        // The GET subset has 9 of the 65 ConnectWise ids (and no PUT); the rest are reported, not failed.
+        (
+            "connectwise-psa-2026.4-get-subset.json",
+            9,
+            56,
+            Some("0 PUT operations say they replace the whole record (0 name their PATCH sibling)"),
+            ("getProjectProjectTypes", "get_project_types"),
+        ),
+    ] {
+        let (prepared, rendered) = ws
+            .render_file(file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let pass = prepared
+            .report
+            .passes
+            .iter()
+            .find(|p| p.name == "operation-names")
+            .expect("pass ran");
+        let count = |needle: &str| pass.changes.iter().filter(|c| c.contains(needle)).count();
+        assert_eq!(count("` → `"), renamed, "{file}: {:#?}", pass.changes);
+        assert_eq!(count("is not in this document"), missing, "{file}");
+        assert_eq!(
+            pass.changes.iter().find(|c| c.contains(" PUT operations ")).map(String::as_str),
+            puts,
+            "{file}"
+        );
+        let source: String = rendered
+            .files
+            .iter()
+            .flat_map(|f| f.source.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(source.contains(&format!("pubfn{method}(")), "{file}: {method}");
+        assert!(
+            source.contains(&format!("VendoroperationId:`{vendor_id}`.")),
+            "{file}: the vendor id in the rustdoc"
+        );
+        assert!(
+            source.contains(&format!("id:\"{method}\",spec_id:\"{vendor_id}\"")),
+            "{file}: the vendor id in the operation table"
+        );
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));

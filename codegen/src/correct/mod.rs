@@ -16,6 +16,7 @@ mod lenient_responses;
 mod no_content;
 mod object_params;
 mod operation_ids;
+mod operation_names;
 mod path_templates;
 mod property_collisions;
 mod query_param_types;
@@ -29,6 +30,7 @@ use serde_json::Value;
 use crate::vendor::Corrections;
 
 pub use casing::WireAliases;
+pub use operation_names::VENDOR_OPERATION_ID_EXTENSION;
 pub use query_param_types::RUNTIME_CRATE;
 pub use retry_safe::RETRY_SAFE_EXTENSION;
 
@@ -98,6 +100,12 @@ pub const PASSES: &[(&str, &str)] = &[
         "operation-ids",
         "Operations lack an operationId (BMS: 18), repeat one (BMS `GetK1TicketStatusesLookup`), or use one whose \
          snake_case name collides with the generated client's own methods (`Post` → `post`).",
+    ),
+    (
+        "operation-names",
+        "Some operationIds make unreadable methods (ConnectWise `get_system_membersmember_identifierregextypes`, \
+         `project::get_project_project_types`; BMS `post_contact_summary_info` for creating a contact); and \
+         Autotask's and ConnectWise's PUTs replace the whole record, which their names do not say.",
     ),
     (
         "auth-operations",
@@ -188,6 +196,14 @@ pub fn correct(
     run("object-params", object_params::apply(doc)?);
     run("path-templates", path_templates::apply(doc)?);
     run("operation-ids", operation_ids::apply(doc)?);
+    run(
+        "operation-names",
+        operation_names::apply(
+            doc,
+            &corrections.operation_renames,
+            corrections.put_replaces_whole_record,
+        )?,
+    );
     run(
         "auth-operations",
         auth_operations::apply(doc, &corrections.auth_paths),
