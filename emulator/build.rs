@@ -140,7 +140,8 @@ fn route(spec: &Value, template: &str, method: &str, op: &Value, shared: &Value)
     json!({
         "method": method.to_ascii_uppercase(),
         "template": template,
-        "operation_id": op.get("operationId"),
+        // The vendor's id (a renamed operation keeps it in an extension): routes are classified by it.
+        "operation_id": op.get("x-psa-vendor-operation-id").or_else(|| op.get("operationId")),
         "status": status,
         "response": response,
         "body_type": body_type,

@@ -92,7 +92,7 @@ async fn kaseya_bms(target: &Target<bms::Client>) -> Result<()> {
             "accountId": account, "locationId": location, "openDate": chrono::Utc::now(),
             "priorityId": 1, "sourceId": 1, "statusId": 1, "typeId": 1
         }))?;
-        let created = bms.post_ticket().body(ticket).send().await?.into_inner();
+        let created = bms.create_ticket().body(ticket).send().await?.into_inner();
         let created = created.result.ok_or("no ticket in the answer")?;
         let id = created.id.ok_or("created ticket without id")?;
         println!(
@@ -103,7 +103,7 @@ async fn kaseya_bms(target: &Target<bms::Client>) -> Result<()> {
             "details": "Checked the cable; escalating.", "isInternal": true,
             "noteDate": chrono::Utc::now(), "typeId": 1
         }))?;
-        bms.post_ticket_note()
+        bms.create_ticket_note()
             .ticket_id(id)
             .body(note)
             .send()
@@ -117,7 +117,7 @@ async fn kaseya_bms(target: &Target<bms::Client>) -> Result<()> {
             }),
         )?;
         let logged = bms
-            .post_ticket_time_entry()
+            .create_ticket_time_entry()
             .ticket_id(id)
             .body(entry)
             .send()

@@ -74,7 +74,7 @@ async fn ticket_from_chat(bms: &psa_clients::bms::Client, account: i64, contact:
         .find(|s| s.name.as_deref() == Some("Chat"))
         .and_then(|s| s.id)
         .expect("a Chat source");
-    bms.post_ticket()
+    bms.create_ticket()
         .body(body::<types::TicketInputDto>(json!({
             "accountId": account, "locationId": account * 10 + 1, "contactId": contact,
             "title": "Chat: Outlook keeps asking for my password",
@@ -102,7 +102,7 @@ async fn step_01_finds_the_contact_by_email() {
         .expect("the seed contact's e-mail")
         .to_owned();
     let found = bms
-        .get_contacts_list_summary()
+        .list_contacts()
         .filter_email(email.clone())
         .send()
         .await
@@ -130,7 +130,7 @@ async fn step_01b_finds_a_contact_created_with_an_email_address_by_email() {
     let bms = emulated::bms_api_employee(&emulator);
     let email = "chat.visitor@acmedental.example";
     let created = bms
-        .post_contact_summary_info()
+        .create_contact()
         .body(body::<types::ContactInputDto>(json!({
             "accountId": 2, "locationId": 21, "firstName": "Chat", "lastName": "Visitor",
             "emails": [{"emailAddress": email, "isDefault": true}]
@@ -147,7 +147,7 @@ async fn step_01b_finds_a_contact_created_with_an_email_address_by_email() {
         email
     );
     let by_summary = bms
-        .get_contacts_list_summary()
+        .list_contacts()
         .filter_email(email)
         .send()
         .await
@@ -160,7 +160,7 @@ async fn step_01b_finds_a_contact_created_with_an_email_address_by_email() {
         vec![created]
     );
     let by_search = bms
-        .get_contacts_search()
+        .search_contacts()
         .filter_email_address(email)
         .send()
         .await
@@ -230,7 +230,7 @@ async fn step_04_adds_the_transcript_and_a_reply_as_notes() {
         ("Transcript: user cannot log in to Outlook.", true),
         ("Thanks, a technician will call you.", false),
     ] {
-        bms.post_ticket_note()
+        bms.create_ticket_note()
             .ticket_id(ticket as i32)
             .body(body::<types::TicketNotePostInputDto>(json!({
                 "details": text, "isInternal": internal, "noteDate": "2025-03-01T09:05:00Z", "typeId": 1

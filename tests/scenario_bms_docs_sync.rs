@@ -51,7 +51,7 @@ async fn add_contacts(bms: &psa_clients::bms::Client, n: usize) {
         .map(|i| {
             let bms = bms.clone();
             async move {
-                bms.post_contact_summary_info()
+                bms.create_contact()
                     .body(body::<types::ContactInputDto>(json!({
                         "accountId": (i % 8) + 1, "locationId": ((i % 8) + 1) * 10 + 1,
                         "firstName": format!("Bulk{i}"), "lastName": "Contact",
@@ -123,12 +123,12 @@ async fn step_02_full_sync_of_accounts_and_contacts_pages_through_thousands() {
     emulator.control().clear_journal();
 
     let accounts = bms
-        .get_accounts_list_summary()
+        .list_accounts()
         .collect_items(100)
         .await
         .expect("accounts");
     let contacts = bms
-        .get_contacts_list_summary()
+        .list_contacts()
         .collect_items(100)
         .await
         .expect("contacts");
@@ -175,7 +175,7 @@ async fn step_03_resync_three_hours_later_picks_up_only_what_changed() {
     let last_sync = (chrono::Utc::now() + chrono::Duration::from_std(offset).unwrap())
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let full = bms
-        .get_contacts_list_summary()
+        .list_contacts()
         .collect_items(100)
         .await
         .expect("full sync");
@@ -193,7 +193,7 @@ async fn step_03_resync_three_hours_later_picks_up_only_what_changed() {
         .await
         .expect("renamed");
     let added = bms
-        .post_contact_summary_info()
+        .create_contact()
         .body(body::<types::ContactInputDto>(json!({
             "accountId": 2, "locationId": 21, "firstName": "New", "lastName": "Hire"
         })))
@@ -218,13 +218,13 @@ async fn step_03_resync_three_hours_later_picks_up_only_what_changed() {
     control.clear_journal();
     let since: psa_clients::Timestamp = last_sync.parse().expect("a timestamp");
     let changed_accounts = bms
-        .get_accounts_list_summary()
+        .list_accounts()
         .filter_modified_on_from(since)
         .collect_items(100)
         .await
         .expect("changed accounts");
     let changed_contacts = bms
-        .get_contacts_list_summary()
+        .list_contacts()
         .filter_modified_on_from(since)
         .collect_items(100)
         .await
@@ -283,7 +283,7 @@ async fn step_04_matches_companies_to_accounts_by_name() {
     let stored = emulator.control().records(Vendor::Bms, "accounts");
     for company in ["Acme Dental", "Test Rewst", "No Such Company"] {
         let found = bms
-            .get_accounts_list_summary()
+            .list_accounts()
             .filter_account_name(company)
             .collect_items(100)
             .await

@@ -52,7 +52,7 @@ fn record(emulator: &Emulator, collection: &str, id: i64) -> Value {
 /// Creates a ticket for account 1 (Test Rewst) and returns its id.
 async fn create_ticket(bms: &psa_clients::bms::Client, title: &str) -> i64 {
     let created = bms
-        .post_ticket()
+        .create_ticket()
         .body(body::<types::TicketInputDto>(json!({
             "accountId": 1, "locationId": 11, "contactId": 1,
             "title": title, "details": "Opened by a workflow.",
@@ -104,7 +104,7 @@ async fn step_02_creates_a_contact() {
     let bms = emulated::bms(&emulator);
     let before = emulator.control().records(Vendor::Bms, "contacts").len();
     let created = bms
-        .post_contact_summary_info()
+        .create_contact()
         .body(body::<types::ContactInputDto>(json!({
             "accountId": 1, "locationId": 11, "firstName": "Robin", "lastName": "Workflow",
             "emails": [{"emailAddress": "robin.workflow@testrewst.example", "isDefault": true}],
@@ -145,7 +145,7 @@ async fn step_04_adds_an_internal_and_an_external_note() {
     let bms = emulated::bms(&emulator);
     let ticket = create_ticket(&bms, "Printer offline").await;
     for (text, internal) in [("Checked the spooler.", true), ("We are on it.", false)] {
-        bms.post_ticket_note()
+        bms.create_ticket_note()
             .ticket_id(ticket as i32)
             .body(body::<types::TicketNotePostInputDto>(json!({
                 "details": text, "isInternal": internal, "noteDate": "2025-03-01T10:00:00Z", "typeId": 1
@@ -185,7 +185,7 @@ async fn step_05_logs_time_from_a_start_time_in_hours_and_minutes() {
     let (h, m) = start.split_once(':').expect("HH:MM");
     let end_total = h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap() + minutes;
     let end = format!("{:02}:{:02}", end_total / 60, end_total % 60);
-    bms.post_ticket_time_entry()
+    bms.create_ticket_time_entry()
         .ticket_id(ticket as i32)
         .body(body::<types::TicketTimeEntryInputDto>(json!({
             "startDate": "2025-03-01", "startTime": start, "endTime": end,
@@ -214,7 +214,7 @@ async fn step_06_gets_account_contact_location_and_ticket_by_id() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms(&emulator);
     let account = bms
-        .get_account_summary()
+        .get_account()
         .id(2)
         .send()
         .await
@@ -228,7 +228,7 @@ async fn step_06_gets_account_contact_location_and_ticket_by_id() {
     );
 
     let contact = bms
-        .get_contact_summary()
+        .get_contact()
         .id(4)
         .send()
         .await
@@ -534,7 +534,7 @@ async fn step_11_imports_every_account_as_a_customer() {
     let emulator = emulated::emulator().await;
     let bms = emulated::bms(&emulator);
     let accounts = bms
-        .get_accounts_list_summary()
+        .list_accounts()
         .collect_items(3)
         .await
         .expect("every account");

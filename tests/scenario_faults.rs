@@ -214,7 +214,7 @@ async fn bms_create_dropped_after_apply_leaves_one_ticket_and_a_transport_error(
         1,
     ));
     let err = bms
-        .post_ticket()
+        .create_ticket()
         .body(body::<psa_clients::bms::types::TicketInputDto>(json!({
             "accountId": 1, "locationId": 11, "title": "Dropped after apply", "details": "x",
             "openDate": "2025-03-01T09:00:00Z", "priorityId": 2, "statusId": 1, "typeId": 1, "sourceId": 1

@@ -5,7 +5,8 @@
 //! longer declared, or a path is gone. For such an unreviewed document, each entry is checked against it before
 //! the passes run: entries that match nothing are reported by name, and the rename entries — which the passes
 //! treat as errors when they match nothing, to keep the reviewed data exact — are left out instead of failing the
-//! build.
+//! build. So are `additions` whose template the document lacks or whose model it already has (a newer document
+//! that documents the entity itself).
 
 use std::collections::BTreeSet;
 
@@ -88,6 +89,38 @@ pub fn applicable(doc: &Value, corrections: &Corrections) -> Applicable {
             found
         });
         !renames.is_empty()
+    });
+    let tags: BTreeSet<&str> = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op.pointer("/tags/0").and_then(Value::as_str))
+        .collect();
+    corrections.additions.retain(|addition| {
+        let has_schema = |name: &str| schemas.is_some_and(|s| s.contains_key(name));
+        let problem = if has_schema(&addition.model) {
+            Some(format!("the document already has `{}`", addition.model))
+        } else if !has_schema(&addition.like_model)
+            || !(tags.contains(addition.like.as_str())
+                || tags.contains(format!("{}Child", addition.like).as_str()))
+        {
+            Some(format!(
+                "the template `{}` is not in the document",
+                addition.like
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = &problem {
+            notes.push(format!(
+                "additions: `{}` is skipped ({problem})",
+                addition.entity
+            ));
+        }
+        problem.is_none()
     });
     Applicable { corrections, notes }
 }
@@ -219,5 +252,47 @@ mod tests {
         assert_eq!(kept.property_renames.keys().collect::<Vec<_>>(), ["Link"]);
         // What is only reported stays as it was (the passes do nothing with it).
         assert_eq!(kept.credential_headers, corrections.credential_headers);
+    }
+
+    /// An unreviewed document that documents an added entity itself, or lacks its template, skips the
+    /// addition instead of failing the build.
+    #[test]
+    fn additions_the_document_no_longer_needs_are_skipped() {
+        let doc = json!({
+            "openapi": "3.0.1",
+            "paths": {"/V1.0/CompanyWebhooks": {"post": {"tags": ["CompanyWebhooks"]}}},
+            "components": {"schemas": {"CompanyWebhookModel": {}, "TicketWebhookModel": {}}}
+        });
+        let addition = |entity: &str, like: &str, model: &str| {
+            format!(
+                "[[additions]]\nentity = \"{entity}\"\nlike = \"{like}\"\nmodel = \"{model}\"\n\
+                 like_model = \"CompanyWebhookModel\"\nsource = \"s\"\nfields = []\n"
+            )
+        };
+        let text = [
+            addition("TicketWebhooks", "CompanyWebhooks", "TicketWebhookModel"),
+            addition("Documents", "NoSuchEntity", "DocumentModel"),
+            addition(
+                "ContactWebhooks2",
+                "CompanyWebhooks",
+                "ContactWebhook2Model",
+            ),
+        ]
+        .concat();
+        let result = applicable(&doc, &Corrections::parse(&text).unwrap());
+        assert_eq!(
+            result.notes,
+            [
+                "additions: `TicketWebhooks` is skipped (the document already has `TicketWebhookModel`)",
+                "additions: `Documents` is skipped (the template `NoSuchEntity` is not in the document)",
+            ]
+        );
+        let kept: Vec<&str> = result
+            .corrections
+            .additions
+            .iter()
+            .map(|a| a.entity.as_str())
+            .collect();
+        assert_eq!(kept, ["ContactWebhooks2"]);
     }
 }

@@ -105,6 +105,63 @@ pub struct Corrections {
     /// from a response is reported as `missing_field` drift (see the `lenient-responses` correction).
     #[serde(default)]
     pub always_present: Vec<String>,
+    /// Entities the live API has and the document lacks, copied by rule from a similar entity of the document
+    /// (the `additions` pass).
+    #[serde(default)]
+    pub additions: Vec<Addition>,
+    /// Readable method names: operationId (as the document has it, or as `operation-ids` derived it) → method
+    /// name (the `operation-names` pass).
+    #[serde(default)]
+    pub operation_renames: BTreeMap<String, String>,
+    /// The vendor's PUT replaces the whole record: every PUT's rustdoc says so and names its PATCH sibling.
+    #[serde(default)]
+    pub put_replaces_whole_record: bool,
+}
+
+/// One entity the document lacks (`[[additions]]`): its operations are copied from the entity `like`, its model
+/// is built from `fields`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Addition {
+    /// The REST collection, as in the path: `TicketWebhooks`.
+    pub entity: String,
+    /// The document's entity whose operations are copied (those tagged `like` and `{like}Child`).
+    pub like: String,
+    /// The new model's name: `TicketWebhookModel`.
+    pub model: String,
+    /// The template's model, whose `$ref`s in the copied operations point at the new model instead.
+    pub like_model: String,
+    /// For child collections: the parent collection their `/{Parent}/{parentId}/…` paths hang off.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Where the field list comes from (the vendor's entity page).
+    pub source: String,
+    /// The model's fields, in the document's spelling (PascalCase).
+    pub fields: Vec<AdditionField>,
+}
+
+/// One field of an added model, as the vendor's entity page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionField {
+    /// The name, in the document's spelling: `DeactivationUrl`.
+    pub name: String,
+    /// The page's datatype: `long`, `integer`, `short`, `boolean`, `string`, `datetime`, `double`, `decimal`,
+    /// `byte[]`.
+    #[serde(rename = "type")]
+    pub r#type: String,
+    /// The page's maximum length of a string, in characters.
+    #[serde(default)]
+    pub length: Option<u32>,
+    /// The page marks it read-only.
+    #[serde(default)]
+    pub read_only: bool,
+    /// The page marks it required.
+    #[serde(default)]
+    pub required: bool,
+    /// The entity it refers to, if the page names one.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// How a vendor's operations are split into generated modules.

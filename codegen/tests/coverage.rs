@@ -26,7 +26,7 @@ fn bms_is_fully_generated() {
 fn autotask_is_fully_generated() {
     assert_eq!(
         coverage_line("autotask.json"),
-        "coverage autotask.json operations=2070 generated=2070 typed_responses=2070/2070 skipped=0"
+        "coverage autotask.json operations=2276 generated=2276 typed_responses=2276/2276 skipped=0"
     );
 }
 
@@ -40,6 +40,141 @@ fn connectwise_is_fully_generated() {
         coverage_line("connectwise-psa-2026.4-get-subset.json"),
         "coverage connectwise-psa-2026.4-get-subset.json operations=324 generated=324 typed_responses=321/321 skipped=0"
     );
+}
+
+/// The `additions` pass adds what the pinned Autotask document lacks (206 operations: 61 per webhook entity,
+/// 12 for `Documents`, 11 for `DocumentAttachments`), and the generated client has the methods users need to
+/// register a ticket webhook.
+#[test]
+fn autotask_additions_add_the_missing_webhook_and_document_entities() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("autotask.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pass = prepared
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == "additions")
+        .expect("pass ran");
+    let copied: Vec<(String, usize)> = pass
+        .changes
+        .iter()
+        .map(|c| {
+            let (entity, rest) = c.split_once(": ").expect("`entity: n operations …`");
+            let n = rest
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a count");
+            (entity.to_owned(), n)
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for stem in [
+        "TicketWebhook",
+        "TicketNoteWebhook",
+        "ConfigurationItemWebhook",
+    ] {
+        expected.push((format!("{stem}s"), 12));
+        expected.push((format!("{stem}Fields"), 17));
+        expected.push((format!("{stem}UdfFields"), 17));
+        expected.push((format!("{stem}ExcludedResources"), 15));
+    }
+    expected.push(("Documents".to_owned(), 12));
+    expected.push(("DocumentAttachments".to_owned(), 11));
+    assert_eq!(copied, expected, "{:#?}", pass.changes);
+    assert_eq!(copied.iter().map(|(_, n)| n).sum::<usize>(), 206);
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for method in [
+        "ticket_webhooks_create_entity",
+        "ticket_webhooks_query",
+        "ticket_webhooks_patch_entity",
+        "ticket_webhooks_delete_entity",
+        "ticket_webhook_fields_child_create_entity",
+        "ticket_webhook_udf_fields_child_create_entity",
+        "ticket_webhook_excluded_resources_child_create_entity",
+        "ticket_note_webhooks_create_entity",
+        "configuration_item_webhooks_create_entity",
+        "documents_create_entity",
+        "document_attachments_child_create_entity",
+    ] {
+        assert!(source.contains(&format!("pubfn{method}(")), "{method}");
+    }
+    assert!(source.contains("pubstructTicketWebhookModel{"));
+    assert!(source.contains("pubstructDocumentAttachmentModel{"));
+}
+
+/// The readable names of the `operation-names` correction apply on the pinned documents: every listed
+/// operationId exists (stale data fails here), the renamed methods are generated, the vendor's id stays in the
+/// rustdoc and the operation table, and every Autotask and ConnectWise PUT says it replaces the whole record.
+#[test]
+fn operation_renames_apply_to_the_real_documents_and_puts_warn() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    // (document, renames applied, renames whose operationId the document lacks, PUT line, a rename to check)
+    for (file, renamed, missing, puts, (vendor_id, method)) in [
+        ("kaseya-bms.json", 23, 0, None, ("PostContactSummaryInfo", "create_contact")),
+        (
+            "autotask.json",
+            1,
+            0,
+            Some("120 PUT operations say they replace the whole record (120 name their PATCH sibling)"),
+            ("ApiVersion_ApiVersionInformation", "get_version_information"),
+        ),
+        (
+            "connectwise-psa.json",
+            65,
+            0,
+            Some("306 PUT operations say they replace the whole record (302 name their PATCH sibling)"),
+            ("getSystemMembersmemberIdentifierregextypes", "get_system_members_by_member_identifier"),
+        ),
+        // The GET subset has 9 of the 65 ConnectWise ids (and no PUT); the rest are reported, not failed.
+        (
+            "connectwise-psa-2026.4-get-subset.json",
+            9,
+            56,
+            Some("0 PUT operations say they replace the whole record (0 name their PATCH sibling)"),
+            ("getProjectProjectTypes", "get_project_types"),
+        ),
+    ] {
+        let (prepared, rendered) = ws
+            .render_file(file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let pass = prepared
+            .report
+            .passes
+            .iter()
+            .find(|p| p.name == "operation-names")
+            .expect("pass ran");
+        let count = |needle: &str| pass.changes.iter().filter(|c| c.contains(needle)).count();
+        assert_eq!(count("` → `"), renamed, "{file}: {:#?}", pass.changes);
+        assert_eq!(count("is not in this document"), missing, "{file}");
+        assert_eq!(
+            pass.changes.iter().find(|c| c.contains(" PUT operations ")).map(String::as_str),
+            puts,
+            "{file}"
+        );
+        let source: String = rendered
+            .files
+            .iter()
+            .flat_map(|f| f.source.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(source.contains(&format!("pubfn{method}(")), "{file}: {method}");
+        assert!(
+            source.contains(&format!("VendoroperationId:`{vendor_id}`.")),
+            "{file}: the vendor id in the rustdoc"
+        );
+        assert!(
+            source.contains(&format!("id:\"{method}\",spec_id:\"{vendor_id}\"")),
+            "{file}: the vendor id in the operation table"
+        );
+    }
 }
 
 #[test]
@@ -61,7 +196,7 @@ fn post_passes_match_every_operation_of_the_real_documents() {
     // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`, read-only POSTs)
     for (file, operations, uploads, imports, retry_safe) in [
         ("kaseya-bms.json", 433, 2, 1, 19),
-        ("autotask.json", 2070, 0, 1, 312),
+        ("autotask.json", 2276, 0, 1, 340),
         ("connectwise-psa.json", 2814, 0, 12, 0),
     ] {
         let (_, rendered) = ws
@@ -157,7 +292,7 @@ fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
     // (document, listed secret properties, generated secret fields)
     for (file, secrets, fields) in [
         ("kaseya-bms.json", 9, 9),
-        ("autotask.json", 3, 3),
+        ("autotask.json", 6, 6),
         ("connectwise-psa.json", 29, 29),
     ] {
         let (prepared, rendered) = ws

@@ -5,6 +5,7 @@
 //! Passes work on the JSON value (after Swagger 2.0 conversion) because several of the defects — invalid
 //! identifiers, duplicate ids, broken path templates — are things a typed OpenAPI model cannot even hold.
 
+mod additions;
 mod auth_operations;
 mod casing;
 pub mod content_types;
@@ -15,6 +16,7 @@ mod lenient_responses;
 mod no_content;
 mod object_params;
 mod operation_ids;
+mod operation_names;
 mod path_templates;
 mod property_collisions;
 mod query_param_types;
@@ -29,6 +31,7 @@ use crate::vendor::Corrections;
 
 pub use casing::WireAliases;
 pub use lenient_responses::{ExpectedFields, ResponseFields};
+pub use operation_names::VENDOR_OPERATION_ID_EXTENSION;
 pub use query_param_types::RUNTIME_CRATE;
 pub use retry_safe::RETRY_SAFE_EXTENSION;
 
@@ -82,6 +85,12 @@ pub enum CorrectError {
 /// The passes, in the order they run, with the vendor reality each one encodes.
 pub const PASSES: &[(&str, &str)] = &[
     (
+        "additions",
+        "The pinned Autotask document lacks entities the live API documents (`TicketWebhooks`, \
+         `TicketNoteWebhooks`, `ConfigurationItemWebhooks` with their children, `Documents` with its \
+         attachments); they are copied by rule from a similar entity, with models from the entity pages.",
+    ),
+    (
         "object-params",
         "ConnectWise declares object-typed query (and route-less path) parameters that ASP.NET binds property by \
          property from the query string (`GET /system/audittrail?type=…&id=…`).",
@@ -95,6 +104,12 @@ pub const PASSES: &[(&str, &str)] = &[
         "operation-ids",
         "Operations lack an operationId (BMS: 18), repeat one (BMS `GetK1TicketStatusesLookup`), or use one whose \
          snake_case name collides with the generated client's own methods (`Post` → `post`).",
+    ),
+    (
+        "operation-names",
+        "Some operationIds make unreadable methods (ConnectWise `get_system_membersmember_identifierregextypes`, \
+         `project::get_project_project_types`; BMS `post_contact_summary_info` for creating a contact); and \
+         Autotask's and ConnectWise's PUTs replace the whole record, which their names do not say.",
     ),
     (
         "auth-operations",
@@ -182,9 +197,18 @@ pub fn correct(
         report.passes.push(PassOutcome { name, changes })
     };
 
+    run("additions", additions::apply(doc, &corrections.additions)?);
     run("object-params", object_params::apply(doc)?);
     run("path-templates", path_templates::apply(doc)?);
     run("operation-ids", operation_ids::apply(doc)?);
+    run(
+        "operation-names",
+        operation_names::apply(
+            doc,
+            &corrections.operation_renames,
+            corrections.put_replaces_whole_record,
+        )?,
+    );
     run(
         "auth-operations",
         auth_operations::apply(doc, &corrections.auth_paths),

@@ -130,6 +130,13 @@ fn operation_table(file: &syn::File, spec: &OpenAPI) -> Result<Table, UnmappedOp
     let mut by_name = Table::new();
     for (path, method, op) in spec.operations() {
         if let Some(id) = &op.operation_id {
+            // A renamed operation keeps the vendor's id in the table (logs, errors, drift reports name it).
+            let spec_id = op
+                .extensions
+                .get(crate::correct::VENDOR_OPERATION_ID_EXTENSION)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(id)
+                .to_owned();
             let retry_safe = op
                 .extensions
                 .get(crate::correct::RETRY_SAFE_EXTENSION)
@@ -138,7 +145,7 @@ fn operation_table(file: &syn::File, spec: &OpenAPI) -> Result<Table, UnmappedOp
             by_name.insert(
                 method_name(id),
                 Row {
-                    spec_id: id.clone(),
+                    spec_id,
                     method: method.to_uppercase(),
                     path: path.to_owned(),
                     retry_safe,

@@ -1,6 +1,7 @@
-//! Ensuring Autotask webhooks (`{Entity}Webhooks` and their `…/Fields`), through raw requests so that every
-//! webhook entity works — the pinned document lacks `TicketWebhooks`, `TicketNoteWebhooks` and
-//! `ConfigurationItemWebhooks`.
+//! Ensuring Autotask webhooks (`{Entity}Webhooks` and their `…/Fields`), through raw requests: one code path for
+//! all five webhook entities, whose generated methods and models differ only in name. (The generated client has
+//! them all, `TicketWebhooks`, `TicketNoteWebhooks` and `ConfigurationItemWebhooks` included, through the
+//! `additions` correction; tests/autotask_additions.rs registers a ticket webhook with it.)
 
 use std::collections::BTreeMap;
 
