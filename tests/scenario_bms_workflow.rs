@@ -182,16 +182,23 @@ async fn step_05_logs_time_from_a_start_time_in_hours_and_minutes() {
     let ticket = create_ticket(&bms, "Password reset").await;
     // What the workflow is given: a start time as %H:%M, the minutes spent, an assignee, a work type, a status.
     let (start, minutes, assignee, work_type, status) = ("09:30", 45u32, 2, 1, 2);
+    // `HH:MM` → the typed time of day the API's `date-span` fields take; the end time follows from it.
     let (h, m) = start.split_once(':').expect("HH:MM");
-    let end_total = h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap() + minutes;
-    let end = format!("{:02}:{:02}", end_total / 60, end_total % 60);
+    let start = psa_clients::TimeOfDay::hm(h.parse().expect("hours"), m.parse().expect("minutes"))
+        .expect("a time of day");
+    let end = start
+        .checked_add_minutes(minutes)
+        .expect("ends the same day");
+    let mut entry = body::<types::TicketTimeEntryInputDto>(json!({
+        "startDate": "2025-03-01", "startTime": "00:00:00", "endTime": "00:00:00",
+        "timespent": f64::from(minutes) / 60.0, "userId": assignee, "workTypeId": work_type,
+        "roleId": 1, "statusId": status, "notes": "Reset and verified."
+    }));
+    entry.start_time = start;
+    entry.end_time = end;
     bms.post_ticket_time_entry()
         .ticket_id(ticket as i32)
-        .body(body::<types::TicketTimeEntryInputDto>(json!({
-            "startDate": "2025-03-01", "startTime": start, "endTime": end,
-            "timespent": f64::from(minutes) / 60.0, "userId": assignee, "workTypeId": work_type,
-            "roleId": 1, "statusId": status, "notes": "Reset and verified."
-        })))
+        .body(entry)
         .send()
         .await
         .expect("the time entry is logged");

@@ -89,6 +89,10 @@ pub struct Corrections {
     /// The vendor's real response envelopes, if the document omits them.
     #[serde(default)]
     pub envelopes: Option<EnvelopeStyle>,
+    /// String `format` → run-time type every property of that format takes (`x-rust-type`), for formats the
+    /// generator would leave as `String` (BMS `date-span`, a .NET `TimeSpan` such as `"09:30:00"`).
+    #[serde(default)]
+    pub format_types: BTreeMap<String, String>,
     /// Explicit schema renames (document name → name to generate), for names that are junk or collide.
     #[serde(default)]
     pub schema_renames: BTreeMap<String, String>,

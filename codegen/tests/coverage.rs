@@ -196,3 +196,40 @@ fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
         }
     }
 }
+
+/// The changes one correction pass made to a document.
+fn pass_changes(prepared: &psa_codegen::Prepared, name: &str) -> Vec<String> {
+    prepared
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{name} ran"))
+        .changes
+        .clone()
+}
+
+/// BMS `format: date-span` properties (`StartTime`/`EndTime`) are `TimeOfDay`.
+#[test]
+fn bms_date_spans_are_times_of_day() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("kaseya-bms.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        pass_changes(&prepared, "format-types"),
+        ["10 `format: date-span` string schemas take `psa_clients_runtime::TimeOfDay`"]
+    );
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // `pub start_time: Option<TimeOfDay>` in responses, `pub start_time: TimeOfDay` in the input DTO.
+    assert_eq!(
+        source.matches("::psa_clients_runtime::TimeOfDay").count(),
+        10
+    );
+    assert!(source.contains("pubstart_time:::psa_clients_runtime::TimeOfDay,"));
+}

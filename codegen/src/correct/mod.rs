@@ -10,6 +10,7 @@ mod casing;
 pub mod content_types;
 mod credential_headers;
 mod envelopes;
+mod format_types;
 mod free_form_values;
 mod lenient_responses;
 mod no_content;
@@ -140,6 +141,11 @@ pub const PASSES: &[(&str, &str)] = &[
          `Secret` (redacted `Debug`).",
     ),
     (
+        "format-types",
+        "BMS `StartTime`/`EndTime` are .NET `TimeSpan`s declared `format: date-span` (`\"09:30:00\"`); they take \
+         `TimeOfDay` instead of `String`.",
+    ),
+    (
         "free-form-values",
         "Autotask's `Object` and ConnectWise's custom field `value` are declared as bare objects but hold any JSON \
          value (booleans, numbers, strings).",
@@ -210,6 +216,10 @@ pub fn correct(
     run(
         "secret-properties",
         secret_properties::apply(doc, &corrections.secret_properties),
+    );
+    run(
+        "format-types",
+        format_types::apply(doc, &corrections.format_types),
     );
     run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);

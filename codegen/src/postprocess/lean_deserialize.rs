@@ -113,7 +113,7 @@ impl TypeNames {
             "HashMap" | "BTreeMap" | "Map" => Some(Shape::Object),
             "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32"
             | "u64" | "u128" | "f32" | "f64" | "Timestamp" | "Uuid" | "NaiveDate"
-            | "NaiveDateTime" | "DateTime" | "Secret" => Some(Shape::Scalar),
+            | "NaiveDateTime" | "DateTime" | "Secret" | "TimeOfDay" => Some(Shape::Scalar),
             _ if self.structs.contains(&name) => Some(Shape::Object),
             _ => None,
         }
