@@ -42,12 +42,14 @@ pub fn render(
     let header = header(prepared);
     let mut report = PostprocessReport::default();
     let mut files = Vec::new();
+    let envelope_guard = corrections.envelopes == Some(crate::vendor::EnvelopeStyle::Bms);
     match corrections.modules {
         ModuleSplit::Single => {
             let (mut file, walk) = generate_module(
                 &prepared.spec,
                 prepared.entry.vendor,
                 &prepared.report.wire_aliases,
+                envelope_guard,
                 &mut report,
             )?;
             // Field paths serve the query builders: Autotask filters (BMS filters are plain parameters).
@@ -62,7 +64,11 @@ pub fn render(
                 syn::parse2(generate::progenitor_tokens(&types_spec, Style::Positional)?)
                     .map_err(|e| GenerateError::Unparsable(e.to_string()))?;
             keep_only_types(&mut types_file);
-            let r = postprocess::apply(&mut types_file, &prepared.report.wire_aliases);
+            let r = postprocess::apply(
+                &mut types_file,
+                &prepared.report.wire_aliases,
+                envelope_guard,
+            );
             report.add(&r);
             // ConnectWise conditions name fields; the shared models get typed paths for them.
             report.field_paths += postprocess::field_paths::apply(&mut types_file);
@@ -77,6 +83,7 @@ pub fn render(
                     &spec,
                     prepared.entry.vendor,
                     &prepared.report.wire_aliases,
+                    envelope_guard,
                     &mut report,
                 )?;
                 split::dedupe_types(&mut file, &shared);
@@ -94,6 +101,7 @@ fn generate_module(
     spec: &openapiv3::OpenAPI,
     vendor: crate::vendor::Vendor,
     aliases: &crate::correct::WireAliases,
+    envelope_guard: bool,
     report: &mut PostprocessReport,
 ) -> Result<(syn::File, Option<String>), GenerateError> {
     let mut without_uploads = spec.clone();
@@ -110,7 +118,7 @@ fn generate_module(
     tokens.extend(multipart::emit(&uploads).map_err(problems_to_error)?);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-    let mut r = postprocess::apply(&mut file, aliases);
+    let mut r = postprocess::apply(&mut file, aliases, envelope_guard);
     // The hooks table is built from the document before the multipart uploads were taken out of it.
     r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;

@@ -209,6 +209,43 @@ fn pass_changes(prepared: &psa_codegen::Prepared, name: &str) -> Vec<String> {
         .clone()
 }
 
+/// BMS: the two get-by-ids the document declares bare are enveloped, the rule that found them matches nothing
+/// else, and every other bare lenient model refuses an obvious envelope.
+#[test]
+fn bms_bare_get_by_ids_are_enveloped_and_bare_models_refuse_envelopes() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("kaseya-bms.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        pass_changes(&prepared, "envelopes"),
+        [
+            "GET /v2/crm/accounts/summary/{id} (GetAccountSummary): 200 response is \
+             `AccountSummaryOutputDtoResponse`, not the bare `AccountSummaryOutputDto`",
+            "GET /v2/crm/contacts/summary/{id} (GetContactSummary): 200 response is \
+             `ContactsSummaryOutputDtoResponse`, not the bare `ContactsSummaryOutputDto`",
+        ]
+    );
+    let source: String = rendered.files.iter().map(|f| f.source.as_str()).collect();
+    let guarded = source.matches("refuse_envelope(").count();
+    assert_eq!(
+        guarded, BMS_GUARDED_MODELS,
+        "bare lenient BMS models with the envelope guard"
+    );
+    // Not on the envelopes themselves, and on no other vendor.
+    assert!(!source.contains("\"ContactsSummaryOutputDtoResponse\")?"));
+    let (_, autotask) = ws
+        .render_file("autotask.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(autotask
+        .files
+        .iter()
+        .all(|f| !f.source.contains("refuse_envelope")));
+}
+
+/// BMS models read leniently (reachable from a response) that are not envelopes themselves: each refuses one.
+const BMS_GUARDED_MODELS: usize = 307;
+
 /// BMS `format: date-span` properties (`StartTime`/`EndTime`) are `TimeOfDay`.
 #[test]
 fn bms_date_spans_are_times_of_day() {

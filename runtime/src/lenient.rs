@@ -242,6 +242,43 @@ pub fn keep<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// The keys of the BMS response envelope (`{success, error, result}`, and `totalRecords` on lists), lower case.
+const ENVELOPE_KEYS: [&str; 4] = ["success", "error", "result", "totalrecords"];
+
+/// Refuses a body that is obviously the BMS envelope where a bare model is declared: every one of its `keys`
+/// keys ended up in `extra` as unknown (none is the model's own field), each is an envelope key in either
+/// casing, and `success` or `result` is among them. Decoded leniently, such a body would be a record with every
+/// field `None` — wrong without a word. Generated BMS models call this after reading their keys; `model` names
+/// the declared type in the message.
+///
+/// In strict drift mode the first unknown key has failed the decode already (as drift); this is for the others.
+///
+/// # Errors
+/// A decode error naming the model and the keys, when the body is such an envelope.
+pub fn refuse_envelope<E: de::Error>(
+    keys: usize,
+    extra: &Extra,
+    model: &'static str,
+) -> Result<(), E> {
+    if keys == 0 || keys != extra.values.len() || !extra.problems.is_empty() {
+        return Ok(());
+    }
+    let is_envelope_key = |key: &str| ENVELOPE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k));
+    if !extra.values.keys().all(|k| is_envelope_key(k)) {
+        return Ok(());
+    }
+    let has = |name: &str| extra.values.keys().any(|k| k.eq_ignore_ascii_case(name));
+    if !(has("success") || has("result")) {
+        return Ok(());
+    }
+    let found: Vec<&str> = extra.values.keys().map(String::as_str).collect();
+    Err(de::Error::custom(format!(
+        "the body is the BMS envelope ({}) where the vendor document declares the bare `{model}`: \
+         the operation needs an `enveloped_operations` correction",
+        found.join(", ")
+    )))
+}
+
 // The open enums' and (future) required-field hooks live with the drift collector; generated code names them
 // here, beside the other decoding helpers.
 pub use crate::drift::hooks::{missing, unknown_variant};
@@ -584,6 +621,81 @@ mod tests {
             "{shown}"
         );
         assert_eq!(serde_json::to_value(&note).expect("serializes"), body);
+    }
+
+    /// A bare model the way the generator writes it with the envelope guard on (BMS).
+    #[derive(Debug, Default, PartialEq)]
+    struct Contact {
+        location_id: Option<i64>,
+        extra: Extra,
+    }
+
+    impl<'de> Deserialize<'de> for Contact {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Contact;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Contact")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Contact, A::Error> {
+                    let mut location = None;
+                    let mut extra = Extra::default();
+                    let mut keys = 0usize;
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        keys += 1;
+                        match key.as_str() {
+                            "locationId" | "LocationId" => set(
+                                &mut location,
+                                &mut map,
+                                "locationId",
+                                Shape::Scalar,
+                                &mut extra,
+                            )?,
+                            other => keep(&mut map, other, &mut extra)?,
+                        }
+                    }
+                    refuse_envelope(keys, &extra, "ContactsSummaryOutputDto")?;
+                    Ok(Contact {
+                        location_id: take(location, "locationId")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn a_bare_model_refuses_an_obvious_envelope_in_either_casing() {
+        for body in [
+            r#"{"success": true, "error": null, "result": {"locationId": 3}}"#,
+            r#"{"Success": true, "Error": null, "Result": {"LocationId": 3}}"#,
+            r#"{"result": {"locationId": 3}}"#,
+            r#"{"success": false, "error": {"code": 404, "message": "Contact not found."}}"#,
+        ] {
+            let error = serde_json::from_str::<Contact>(body)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("BMS envelope") && error.contains("ContactsSummaryOutputDto"),
+                "{body}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_with_one_own_field_or_other_keys_is_not_an_envelope() {
+        for body in [
+            r#"{"success": true, "result": {}, "locationId": 3}"#,
+            r#"{"success": true, "tenant": "x"}"#,
+            r#"{"error": "no"}"#,
+            r#"{"locationId": "x", "result": 1}"#,
+            "{}",
+        ] {
+            let decoded = serde_json::from_str::<Contact>(body);
+            assert!(decoded.is_ok(), "{body}: {decoded:?}");
+        }
     }
 
     #[test]

@@ -124,7 +124,8 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "envelopes",
         "Autotask wraps results: query → {items, pageDetails}, get → {item}, create/update/delete → {itemId}; \
-         the document declares the bare model.",
+         the document declares the bare model. BMS wraps every answer in {Success, Error, Result}; two \
+         get-by-ids (accounts and contacts summary) are declared bare.",
     ),
     (
         "schema-names",
@@ -204,7 +205,14 @@ pub fn correct(
     );
     run("content-types", content_types::apply(doc));
     run("no-content", no_content::apply(doc));
-    run("envelopes", envelopes::apply(doc, corrections.envelopes)?);
+    run(
+        "envelopes",
+        envelopes::apply(
+            doc,
+            corrections.envelopes,
+            &corrections.enveloped_operations,
+        )?,
+    );
     run(
         "schema-names",
         schema_names::apply(doc, &corrections.schema_renames)?,

@@ -18,6 +18,11 @@
 //! each optional field whose value does not fit its type (`""` for a date-time, `{}` for a list) reads as
 //! absent with the value kept in `extra` and a problem recorded, instead of failing the record. Required
 //! fields (request-only schemas) and models that deny unknown keys stay strict.
+//!
+//! With the envelope guard on (BMS, `envelopes = "bms"`), a lenient model that is not itself an envelope refuses
+//! a body that is obviously the vendor's `{success, error, result}` envelope — every key one of those (either
+//! casing) and none of its own fields — with a decode error (`psa_clients_runtime::lenient::refuse_envelope`),
+//! where it would otherwise read as a record with every field `None` and the envelope in `extra`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -25,13 +30,14 @@ use syn::punctuated::Punctuated;
 use syn::{parse_quote, Attribute, Fields, Item, ItemStruct, LitStr, Meta, Token};
 
 /// Applies the pass to the `types` module of a generated file; returns how many structs it rewrote.
-pub fn apply(file: &mut syn::File) -> usize {
+/// `envelope_guard`: lenient models refuse a body that is the BMS envelope (see the module docs).
+pub fn apply(file: &mut syn::File, envelope_guard: bool) -> usize {
     let mut rewritten = 0;
     for item in &mut file.items {
         if let Item::Mod(m) = item {
             if m.ident == "types" {
                 if let Some((_, items)) = &mut m.content {
-                    rewritten += apply_items(items);
+                    rewritten += apply_items(items, envelope_guard);
                 }
             }
         }
@@ -39,13 +45,13 @@ pub fn apply(file: &mut syn::File) -> usize {
     rewritten
 }
 
-fn apply_items(items: &mut Vec<Item>) -> usize {
+fn apply_items(items: &mut Vec<Item>, envelope_guard: bool) -> usize {
     let names = TypeNames::of(items);
     let mut rewritten = 0;
     let mut out = Vec::with_capacity(items.len());
     for mut item in items.drain(..) {
         let lean = match &mut item {
-            Item::Struct(s) => lean_impl(s, &names).map(|(imp, lenient)| {
+            Item::Struct(s) => lean_impl(s, &names, envelope_guard).map(|(imp, lenient)| {
                 remove_derive(s);
                 if lenient {
                     add_extra_field(s);
@@ -157,7 +163,7 @@ fn add_extra_field(s: &mut ItemStruct) {
 
 /// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces, and whether the
 /// model is lenient (then the caller adds the `extra` field the impl fills).
-fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
+fn lean_impl(s: &ItemStruct, names: &TypeNames, envelope_guard: bool) -> Option<(Item, bool)> {
     if !derives_deserialize(&s.attrs) || !s.generics.params.is_empty() {
         return None;
     }
@@ -210,10 +216,24 @@ fn lean_impl(s: &ItemStruct, names: &TypeNames) -> Option<(Item, bool)> {
         }
         fields.push(field);
     }
-    Some((render(&s.ident, &fields, deny_unknown, lenient), lenient))
+    // An envelope itself (a `success` or `result` field) is what the guard is for, not what it refuses.
+    let is_envelope = fields
+        .iter()
+        .any(|f| f.wire.eq_ignore_ascii_case("success") || f.wire.eq_ignore_ascii_case("result"));
+    let guard = envelope_guard && lenient && !is_envelope;
+    Some((
+        render(&s.ident, &fields, deny_unknown, lenient, guard),
+        lenient,
+    ))
 }
 
-fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool) -> Item {
+fn render(
+    name: &syn::Ident,
+    fields: &[Field],
+    deny_unknown: bool,
+    lenient: bool,
+    guard: bool,
+) -> Item {
     let expecting = format!("struct {name}");
     let type_name = name.to_string();
     let slots: Vec<_> = (0..fields.len())
@@ -257,6 +277,15 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
     } else {
         (quote!(), quote!())
     };
+    let (count_init, count_key, refuse) = if guard {
+        (
+            quote!(let mut __keys = 0usize;),
+            quote!(__keys += 1;),
+            quote!(::psa_clients_runtime::lenient::refuse_envelope(__keys, &__extra, #type_name)?;),
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
     let values = fields.iter().zip(&slots).map(|(f, slot)| {
         let ident = &f.ident;
         let wire = &f.wire;
@@ -285,14 +314,17 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
                     {
                         #(let mut #slots = ::std::option::Option::None;)*
                         #extra_init
+                        #count_init
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<::psa_clients_runtime::de::Key<'de>>()?
                         {
+                            #count_key
                             match key.as_str() {
                                 #(#arms)*
                                 #unknown
                             }
                         }
+                        #refuse
                         ::std::result::Result::Ok(#name { #(#values,)* #extra_value })
                     }
                 }
@@ -394,7 +426,7 @@ mod tests {
                 pub r#type: ::std::string::String,
             }
         });
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(apply(&mut file, false), 1);
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (:: serde :: Serialize , Clone , Debug , Default)]"),
@@ -419,13 +451,48 @@ mod tests {
     }
 
     #[test]
+    fn the_envelope_guard_goes_on_bare_lenient_models_only() {
+        let models = quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+            pub struct ContactsSummaryOutputDto {
+                #[serde(rename = "locationId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub location_id: ::std::option::Option<i64>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+            pub struct ContactsSummaryOutputDtoResponse {
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub success: ::std::option::Option<bool>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub result: ::std::option::Option<ContactsSummaryOutputDto>,
+            }
+        };
+        let mut file = types(models.clone());
+        assert_eq!(apply(&mut file, true), 2);
+        let out = file.to_token_stream().to_string();
+        let guard = r#"refuse_envelope (__keys , & __extra , "ContactsSummaryOutputDto") ?"#;
+        assert!(out.contains(guard), "{out}");
+        assert!(out.contains("__keys += 1 ;"), "{out}");
+        assert_eq!(
+            out.matches("refuse_envelope").count(),
+            1,
+            "not on the envelope: {out}"
+        );
+        let mut file = types(models);
+        apply(&mut file, false);
+        assert!(!file
+            .to_token_stream()
+            .to_string()
+            .contains("refuse_envelope"));
+    }
+
+    #[test]
     fn deny_unknown_fields_is_kept_as_an_error() {
         let mut file = types(quote! {
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
             #[serde(deny_unknown_fields)]
             pub struct Login { pub user: ::std::string::String }
         });
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(apply(&mut file, false), 1);
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains(
@@ -442,7 +509,7 @@ mod tests {
             #[serde(deny_unknown_fields)]
             pub struct Answer { #[serde(rename = "ID")] pub id: i64 }
         });
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(apply(&mut file, false), 1);
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (Debug)] pub struct Answer { pub id : i64 }"),
@@ -495,7 +562,7 @@ mod tests {
         for case in cases {
             let mut file = types(case);
             let before = file.to_token_stream().to_string();
-            assert_eq!(apply(&mut file), 0, "{before}");
+            assert_eq!(apply(&mut file, false), 0, "{before}");
             assert_eq!(file.to_token_stream().to_string(), before);
         }
     }

@@ -61,15 +61,20 @@ impl PostprocessReport {
     }
 }
 
-/// Runs every pass over a generated file.
-pub fn apply(file: &mut syn::File, aliases: &WireAliases) -> PostprocessReport {
+/// Runs every pass over a generated file. `envelope_guard`: the vendor wraps every answer in the BMS envelope,
+/// so bare models refuse one (see [`lean_deserialize`]).
+pub fn apply(
+    file: &mut syn::File,
+    aliases: &WireAliases,
+    envelope_guard: bool,
+) -> PostprocessReport {
     type_builders::apply(file);
     let aliases = wire_aliases::apply(file, aliases);
     let timestamps = timestamps::apply(file);
     let open_enums = open_enums::apply(file);
     let api_version_headers = api_version_header::apply(file);
     // Last among the model passes: it reads the serde attributes the others write.
-    let lean_deserialize = lean_deserialize::apply(file);
+    let lean_deserialize = lean_deserialize::apply(file, envelope_guard);
     PostprocessReport {
         aliases,
         timestamps,
