@@ -231,7 +231,7 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
         println!("  added an internal note");
         let start = chrono::Utc::now() - chrono::Duration::minutes(30);
         let entry = TimeEntry {
-            charge_to_id: Some(f64::from(id)),
+            charge_to_id: Some(i64::from(id)),
             charge_to_type: Some(TimeEntryChargeToType::ServiceTicket),
             time_start: Some(start.into()),
             time_end: Some(chrono::Utc::now().into()),

@@ -102,6 +102,10 @@ pub struct Corrections {
     /// generator would leave as `String` (BMS `date-span`, a .NET `TimeSpan` such as `"09:30:00"`).
     #[serde(default)]
     pub format_types: BTreeMap<String, String>,
+    /// Id-like properties (`Schema.property`, document spelling) that stay `number` although the `integer-ids`
+    /// rule (named `id` or ending in `Id`/`Ids`/`ID`/`IDs`, a bare `type: number`) would make them integers.
+    #[serde(default)]
+    pub integer_ids_except: Vec<String>,
     /// Explicit schema renames (document name → name to generate), for names that are junk or collide.
     #[serde(default)]
     pub schema_renames: BTreeMap<String, String>,

@@ -270,3 +270,22 @@ fn bms_date_spans_are_times_of_day() {
     );
     assert!(source.contains("pubstart_time:::psa_clients_runtime::TimeOfDay,"));
 }
+
+/// Id-like `number`s are integers: counted per document.
+#[test]
+fn float_ids_are_integers_on_the_real_documents() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    for (file, expected) in [
+        (
+            "connectwise-psa.json",
+            vec!["108 id properties (39 numbers, 69 lists of numbers) and 2 id parameters typed as int64"],
+        ),
+        // The 2026.4 document declares them as integers already; BMS's one float id is a declared `double`.
+        ("connectwise-psa-2026.4-get-subset.json", vec![]),
+        ("kaseya-bms.json", vec![]),
+        ("autotask.json", vec![]),
+    ] {
+        let prepared = ws.prepare_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(pass_changes(&prepared, "integer-ids"), expected, "{file}");
+    }
+}

@@ -12,6 +12,7 @@ mod credential_headers;
 mod envelopes;
 mod format_types;
 mod free_form_values;
+mod integer_ids;
 mod lenient_responses;
 mod no_content;
 mod object_params;
@@ -147,6 +148,11 @@ pub const PASSES: &[(&str, &str)] = &[
          `TimeOfDay` instead of `String`.",
     ),
     (
+        "integer-ids",
+        "ConnectWise declares record ids as bare `number`s (`CallbackEntry.objectId`, `TimeEntry.chargeToId`, \
+         `TicketMerge.mergeTicketIds`); ids are integers.",
+    ),
+    (
         "free-form-values",
         "Autotask's `Object` and ConnectWise's custom field `value` are declared as bare objects but hold any JSON \
          value (booleans, numbers, strings).",
@@ -228,6 +234,10 @@ pub fn correct(
     run(
         "format-types",
         format_types::apply(doc, &corrections.format_types),
+    );
+    run(
+        "integer-ids",
+        integer_ids::apply(doc, &corrections.integer_ids_except),
     );
     run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);
