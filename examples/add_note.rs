@@ -52,7 +52,7 @@ async fn bms() -> Result<()> {
             "typeId": 1
         }))?;
     bms.client
-        .post_ticket_note()
+        .create_ticket_note()
         .ticket_id(ticket)
         .body(note)
         .send()

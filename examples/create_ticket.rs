@@ -55,7 +55,7 @@ async fn bms() -> Result<()> {
         }))?;
     let created = bms
         .client
-        .post_ticket()
+        .create_ticket()
         .body(ticket)
         .send()
         .await?

@@ -48,8 +48,8 @@ async fn bms() -> Result<()> {
     let entry: psa_clients::bms::types::TicketTimeEntryInputDto =
         serde_json::from_value(serde_json::json!({
             "startDate": chrono::Utc::now().date_naive(),
-            "startTime": "09:30",
-            "endTime": "10:00",
+            "startTime": psa_clients::TimeOfDay::hm(9, 30)?,
+            "endTime": psa_clients::TimeOfDay::hm(10, 0)?,
             "timespent": 30,
             "workTypeId": 1,
             "roleId": 1,
@@ -57,7 +57,7 @@ async fn bms() -> Result<()> {
         }))?;
     let logged = bms
         .client
-        .post_ticket_time_entry()
+        .create_ticket_time_entry()
         .ticket_id(ticket)
         .body(entry)
         .send()

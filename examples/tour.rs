@@ -109,10 +109,10 @@ async fn kaseya_bms(target: &Target<bms::Client>) -> Result<()> {
             .send()
             .await?;
         println!("  added an internal note");
-        // The time of day is text ("09:30"), the date a calendar date, the time spent minutes.
+        // The time of day is a `TimeOfDay` (sent as "09:30:00"), the date a calendar date, the time spent minutes.
         let entry: bms::types::TicketTimeEntryInputDto = serde_json::from_value(
             serde_json::json!({
-                "startDate": chrono::Utc::now().date_naive(), "startTime": "09:30", "endTime": "10:00",
+                "startDate": chrono::Utc::now().date_naive(), "startTime": psa_clients::TimeOfDay::hm(9, 30)?, "endTime": psa_clients::TimeOfDay::hm(10, 0)?,
                 "timespent": 30, "workTypeId": 1, "roleId": 1
             }),
         )?;
@@ -228,7 +228,7 @@ async fn connectwise_psa(target: &Target<connectwise::Client>) -> Result<()> {
         println!("  added an internal note");
         let start = chrono::Utc::now() - chrono::Duration::minutes(30);
         let entry = TimeEntry {
-            charge_to_id: Some(f64::from(id)),
+            charge_to_id: Some(i64::from(id)),
             charge_to_type: Some(TimeEntryChargeToType::ServiceTicket),
             time_start: Some(start.into()),
             time_end: Some(chrono::Utc::now().into()),

@@ -23,4 +23,6 @@ pub use error::Error;
 /// What responses held that the vendor documents did not predict: the report (`client.drift().take()`), its
 /// modes and strict mode's error ([`Error::Drift`]).
 pub use psa_clients_runtime::drift;
-pub use psa_clients_runtime::{Extra, Problem, SpecInfo, Timestamp, TimestampError};
+pub use psa_clients_runtime::{
+    Extra, Problem, SpecInfo, TimeOfDay, TimeOfDayError, Timestamp, TimestampError,
+};

@@ -129,6 +129,32 @@ mod connectwise {
         assert!(item.is_some(), "communicationItems[].contactId is kept");
     }
 
+    /// A server that writes an id as a float (`69.0`) loses nothing: the integer field takes the same number.
+    #[test]
+    fn ids_written_as_integral_floats_decode_into_the_integer_fields() {
+        let mut body = read("connectwise/time_entry.json");
+        body["chargeToId"] = serde_json::json!(69.0);
+        let time: types::TimeEntry = serde_json::from_value(body.clone()).expect("decodes");
+        assert_eq!(time.charge_to_id, Some(69));
+        assert!(time.extra.get("chargeToId").is_none(), "{:?}", time.extra);
+        let mut lost = Vec::new();
+        let again = serde_json::to_value(&time).expect("serializes");
+        compare("", &body, &again, &mut lost);
+        assert!(lost.is_empty(), "{lost:?}");
+        // A fraction is no id: absent, kept with the reason, the record decodes.
+        body["chargeToId"] = serde_json::json!(69.5);
+        let time: types::TimeEntry =
+            serde_json::from_value(body).expect("one bad field never fails");
+        assert_eq!(time.charge_to_id, None);
+        assert_eq!(problems(&time.extra), ["chargeToId"]);
+        // The merge request (a request-only model, strict) takes the ticket ids as integers.
+        let merge: types::TicketMerge =
+            serde_json::from_value(serde_json::json!({"mergeTicketIds": [12, 13]}))
+                .expect("decodes");
+        let ids: Vec<i64> = merge.merge_ticket_ids;
+        assert_eq!(ids, [12, 13]);
+    }
+
     #[test]
     fn small_objects_decode_fully() {
         decode_fully::<types::WorkRole>("connectwise/work_role.json");
@@ -158,6 +184,9 @@ mod connectwise {
             time.extra.get("extendedInvoiceAmount"),
             Some(&serde_json::json!(150))
         );
+        // Declared `number`, an id: `i64` (the `integer-ids` correction).
+        let charge_to: Option<i64> = time.charge_to_id;
+        assert_eq!(charge_to, Some(69));
         let project = decode_fully::<types::Project>("connectwise/project.json");
         assert_eq!(
             project.extra.unknown_keys().collect::<Vec<_>>(),
@@ -173,6 +202,9 @@ mod connectwise {
         let callback =
             decode_fully::<types::CallbackEntry>("connectwise/system_callback_entry.json");
         assert!(callback.extra.get("_info ").is_some());
+        // Declared `number`, an id: `i64` (the `integer-ids` correction).
+        let object_id: Option<i64> = callback.object_id;
+        assert_eq!(object_id, Some(1));
         // SOURCES.md: "2002-08-20T18: 04: 26Z" (spaces inside the time) is the peer's typo, not API output: the
         // record decodes, the field reads as absent and the value is kept with the reason.
         let company = decode_fully::<types::Company>("connectwise/company.json");

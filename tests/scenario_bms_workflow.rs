@@ -182,16 +182,23 @@ async fn step_05_logs_time_from_a_start_time_in_hours_and_minutes() {
     let ticket = create_ticket(&bms, "Password reset").await;
     // What the workflow is given: a start time as %H:%M, the minutes spent, an assignee, a work type, a status.
     let (start, minutes, assignee, work_type, status) = ("09:30", 45u32, 2, 1, 2);
+    // `HH:MM` → the typed time of day the API's `date-span` fields take; the end time follows from it.
     let (h, m) = start.split_once(':').expect("HH:MM");
-    let end_total = h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap() + minutes;
-    let end = format!("{:02}:{:02}", end_total / 60, end_total % 60);
+    let start = psa_clients::TimeOfDay::hm(h.parse().expect("hours"), m.parse().expect("minutes"))
+        .expect("a time of day");
+    let end = start
+        .checked_add_minutes(minutes)
+        .expect("ends the same day");
+    let mut entry = body::<types::TicketTimeEntryInputDto>(json!({
+        "startDate": "2025-03-01", "startTime": "00:00:00", "endTime": "00:00:00",
+        "timespent": f64::from(minutes) / 60.0, "userId": assignee, "workTypeId": work_type,
+        "roleId": 1, "statusId": status, "notes": "Reset and verified."
+    }));
+    entry.start_time = start;
+    entry.end_time = end;
     bms.create_ticket_time_entry()
         .ticket_id(ticket as i32)
-        .body(body::<types::TicketTimeEntryInputDto>(json!({
-            "startDate": "2025-03-01", "startTime": start, "endTime": end,
-            "timespent": f64::from(minutes) / 60.0, "userId": assignee, "workTypeId": work_type,
-            "roleId": 1, "statusId": status, "notes": "Reset and verified."
-        })))
+        .body(entry)
         .send()
         .await
         .expect("the time entry is logged");
@@ -200,8 +207,9 @@ async fn step_05_logs_time_from_a_start_time_in_hours_and_minutes() {
         .records(Vendor::Bms, &format!("tickets/{ticket}/timelogs"));
     assert_eq!(logs.len(), 1);
     let log = &logs[0];
-    assert_eq!(log["startTime"], "09:30");
-    assert_eq!(log["endTime"], "10:15");
+    // On the wire as .NET writes a `TimeSpan`.
+    assert_eq!(log["startTime"], "09:30:00");
+    assert_eq!(log["endTime"], "10:15:00");
     assert_eq!(log["timespent"], 0.75);
     assert_eq!(log["userId"], assignee);
     assert_eq!(log["workTypeId"], work_type);
@@ -220,6 +228,9 @@ async fn step_06_gets_account_contact_location_and_ticket_by_id() {
         .await
         .expect("account")
         .into_inner();
+    // Enveloped, as the API answers (the document declares the bare DTO: `enveloped_operations`).
+    assert_eq!(account.success, Some(true));
+    let account = account.result.expect("an account");
     let stored = record(&emulator, "accounts", 2);
     assert_eq!(account.id, Some(2));
     assert_eq!(
@@ -233,8 +244,15 @@ async fn step_06_gets_account_contact_location_and_ticket_by_id() {
         .send()
         .await
         .expect("contact")
-        .into_inner();
+        .into_inner()
+        .result
+        .expect("a contact");
     let stored = record(&emulator, "contacts", 4);
+    // What the public BMS v2 client reads from this answer: `result.locationId`.
+    assert_eq!(
+        contact.location_id,
+        stored["locationId"].as_i64().map(|v| v as i32)
+    );
     assert_eq!(contact.first_name.as_deref(), stored["firstName"].as_str());
     assert_eq!(contact.last_name.as_deref(), stored["lastName"].as_str());
 
@@ -274,6 +292,31 @@ async fn step_06_gets_account_contact_location_and_ticket_by_id() {
     ] {
         assert_eq!(calls(&emulator, op).len(), 1, "{op} sent once");
     }
+}
+
+/// The trap the `enveloped_operations` correction removes: the enveloped answer read as the bare DTO the document
+/// declares. A lenient decoder would make it a contact with every field `None`; the bare model refuses it.
+#[tokio::test]
+async fn step_06b_a_bare_dto_refuses_the_envelope_the_api_sends() {
+    let emulator = emulated::emulator().await;
+    let bms = emulated::bms(&emulator);
+    let answer = bms
+        .raw(Method::GET, "/v2/crm/contacts/summary/4")
+        .send_value()
+        .await
+        .expect("the contact, enveloped");
+    assert_eq!(answer["success"], true, "{answer}");
+    let error = serde_json::from_value::<types::ContactsSummaryOutputDto>(answer.clone())
+        .expect_err("an envelope is no contact");
+    assert!(
+        error.to_string().contains("BMS envelope")
+            && error.to_string().contains("ContactsSummaryOutputDto"),
+        "{error}"
+    );
+    // Its `result` is the contact.
+    let contact: types::ContactsSummaryOutputDto =
+        serde_json::from_value(answer["result"].clone()).expect("the contact");
+    assert_eq!(contact.id, Some(4));
 }
 
 /// The names of a lookup collection in the emulator.

@@ -336,8 +336,10 @@ async fn step_06_logs_a_time_entry() {
         .records(Vendor::ConnectWise, "time/entries");
     assert_eq!(entries.len(), before + 1);
     let stored = record(&emulator, "time/entries", i64::from(entry.id()));
-    // `chargeToId` is a JSON number in the document (a float in the types): 121 is sent as 121.0.
-    assert_eq!(stored["chargeToId"].as_f64(), Some(id as f64));
+    // `chargeToId` is a bare `number` in the document; the `integer-ids` correction makes it an `i64`, so 121 is
+    // sent as 121, not 121.0.
+    assert_eq!(stored["chargeToId"].as_i64(), Some(id));
+    assert!(stored["chargeToId"].is_i64() || stored["chargeToId"].is_u64());
     assert_eq!(stored["chargeToType"], "ServiceTicket");
     assert_eq!(stored["member"]["identifier"], "jdoe");
     assert_eq!(stored["workType"]["name"], "Remote");

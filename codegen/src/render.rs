@@ -42,6 +42,7 @@ pub fn render(
     let header = header(prepared);
     let mut report = PostprocessReport::default();
     let mut files = Vec::new();
+    let envelope_guard = corrections.envelopes == Some(crate::vendor::EnvelopeStyle::Bms);
     match corrections.modules {
         ModuleSplit::Single => {
             let (mut file, walk) = generate_module(
@@ -49,6 +50,7 @@ pub fn render(
                 prepared.entry.vendor,
                 &prepared.report.wire_aliases,
                 &prepared.report.response_fields,
+                envelope_guard,
                 &mut report,
             )?;
             // Field paths serve the query builders: Autotask filters (BMS filters are plain parameters).
@@ -67,6 +69,7 @@ pub fn render(
                 &mut types_file,
                 &prepared.report.wire_aliases,
                 &prepared.report.response_fields,
+                envelope_guard,
             );
             report.add(&r);
             // ConnectWise conditions name fields; the shared models get typed paths for them.
@@ -83,6 +86,7 @@ pub fn render(
                     prepared.entry.vendor,
                     &prepared.report.wire_aliases,
                     &prepared.report.response_fields,
+                    envelope_guard,
                     &mut report,
                 )?;
                 split::dedupe_types(&mut file, &shared);
@@ -101,6 +105,7 @@ fn generate_module(
     vendor: crate::vendor::Vendor,
     aliases: &crate::correct::WireAliases,
     expected: &crate::correct::ResponseFields,
+    envelope_guard: bool,
     report: &mut PostprocessReport,
 ) -> Result<(syn::File, Option<String>), GenerateError> {
     let mut without_uploads = spec.clone();
@@ -117,7 +122,7 @@ fn generate_module(
     tokens.extend(multipart::emit(&uploads).map_err(problems_to_error)?);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-    let mut r = postprocess::apply(&mut file, aliases, expected);
+    let mut r = postprocess::apply(&mut file, aliases, expected, envelope_guard);
     // The hooks table is built from the document before the multipart uploads were taken out of it.
     r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;

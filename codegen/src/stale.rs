@@ -57,6 +57,22 @@ pub fn applicable(doc: &Value, corrections: &Corrections) -> Applicable {
             ));
         }
     }
+    corrections.enveloped_operations.retain(|entry| {
+        let found = entry.split_once(' ').is_some_and(|(method, path)| {
+            doc.pointer(&format!(
+                "/paths/{}/{}",
+                path.replace('~', "~0").replace('/', "~1"),
+                method.to_ascii_lowercase()
+            ))
+            .is_some()
+        });
+        if !found {
+            notes.push(format!(
+                "enveloped_operations: no operation `{entry}` (its envelope is skipped)"
+            ));
+        }
+        found
+    });
     let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object);

@@ -61,6 +61,10 @@ pub enum Casing {
 pub enum EnvelopeStyle {
     /// Autotask: `{items, pageDetails}`, `{item}`, `{itemId}`, `{queryCount}`.
     Autotask,
+    /// Kaseya BMS: `{Success, Error, Result}` (and `TotalRecords` on lists). The document declares it on almost
+    /// every operation; the few it declares bare are listed in [`Corrections::enveloped_operations`], and bare
+    /// models refuse a body that is obviously this envelope instead of decoding it into an all-`None` record.
+    Bms,
 }
 
 /// Everything the corrections need to know about one vendor: the content of `specs/corrections/<vendor>.toml`.
@@ -89,6 +93,19 @@ pub struct Corrections {
     /// The vendor's real response envelopes, if the document omits them.
     #[serde(default)]
     pub envelopes: Option<EnvelopeStyle>,
+    /// Operations (`"GET /path/{id}"`, document spelling) whose 200 response the document declares as the bare
+    /// model although the API wraps it in the vendor's envelope (BMS: `{Success, Error, Result}`): the
+    /// `envelopes` pass declares the envelope. Only with `envelopes = "bms"`.
+    #[serde(default)]
+    pub enveloped_operations: Vec<String>,
+    /// String `format` → run-time type every property of that format takes (`x-rust-type`), for formats the
+    /// generator would leave as `String` (BMS `date-span`, a .NET `TimeSpan` such as `"09:30:00"`).
+    #[serde(default)]
+    pub format_types: BTreeMap<String, String>,
+    /// Id-like properties (`Schema.property`, document spelling) that stay `number` although the `integer-ids`
+    /// rule (named `id` or ending in `Id`/`Ids`/`ID`/`IDs`, a bare `type: number`) would make them integers.
+    #[serde(default)]
+    pub integer_ids_except: Vec<String>,
     /// Explicit schema renames (document name → name to generate), for names that are junk or collide.
     #[serde(default)]
     pub schema_renames: BTreeMap<String, String>,

@@ -418,4 +418,95 @@ fn response_models_check_required_and_always_present_fields() {
         ),
     ];
     assert_eq!(found, expected);
+/// The changes one correction pass made to a document.
+fn pass_changes(prepared: &psa_codegen::Prepared, name: &str) -> Vec<String> {
+    prepared
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{name} ran"))
+        .changes
+        .clone()
+}
+
+/// BMS: the two get-by-ids the document declares bare are enveloped, the rule that found them matches nothing
+/// else, and every other bare lenient model refuses an obvious envelope.
+#[test]
+fn bms_bare_get_by_ids_are_enveloped_and_bare_models_refuse_envelopes() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("kaseya-bms.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        pass_changes(&prepared, "envelopes"),
+        [
+            "GET /v2/crm/accounts/summary/{id} (GetAccountSummary): 200 response is \
+             `AccountSummaryOutputDtoResponse`, not the bare `AccountSummaryOutputDto`",
+            "GET /v2/crm/contacts/summary/{id} (GetContactSummary): 200 response is \
+             `ContactsSummaryOutputDtoResponse`, not the bare `ContactsSummaryOutputDto`",
+        ]
+    );
+    let source: String = rendered.files.iter().map(|f| f.source.as_str()).collect();
+    let guarded = source.matches("refuse_envelope(").count();
+    assert_eq!(
+        guarded, BMS_GUARDED_MODELS,
+        "bare lenient BMS models with the envelope guard"
+    );
+    // Not on the envelopes themselves, and on no other vendor.
+    assert!(!source.contains("\"ContactsSummaryOutputDtoResponse\")?"));
+    let (_, autotask) = ws
+        .render_file("autotask.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(autotask
+        .files
+        .iter()
+        .all(|f| !f.source.contains("refuse_envelope")));
+}
+
+/// BMS models read leniently (reachable from a response) that are not envelopes themselves: each refuses one.
+const BMS_GUARDED_MODELS: usize = 307;
+
+/// BMS `format: date-span` properties (`StartTime`/`EndTime`) are `TimeOfDay`.
+#[test]
+fn bms_date_spans_are_times_of_day() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("kaseya-bms.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        pass_changes(&prepared, "format-types"),
+        ["10 `format: date-span` string schemas take `psa_clients_runtime::TimeOfDay`"]
+    );
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // `pub start_time: Option<TimeOfDay>` in responses, `pub start_time: TimeOfDay` in the input DTO.
+    assert_eq!(
+        source.matches("::psa_clients_runtime::TimeOfDay").count(),
+        10
+    );
+    assert!(source.contains("pubstart_time:::psa_clients_runtime::TimeOfDay,"));
+}
+
+/// Id-like `number`s are integers: counted per document.
+#[test]
+fn float_ids_are_integers_on_the_real_documents() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    for (file, expected) in [
+        (
+            "connectwise-psa.json",
+            vec!["108 id properties (39 numbers, 69 lists of numbers) and 2 id parameters typed as int64"],
+        ),
+        // The 2026.4 document declares them as integers already; BMS's one float id is a declared `double`.
+        ("connectwise-psa-2026.4-get-subset.json", vec![]),
+        ("kaseya-bms.json", vec![]),
+        ("autotask.json", vec![]),
+    ] {
+        let prepared = ws.prepare_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(pass_changes(&prepared, "integer-ids"), expected, "{file}");
+    }
 }

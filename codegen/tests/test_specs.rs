@@ -208,6 +208,43 @@ fn bms_like() {
         "lenient-responses: the request-only TicketUpdate keeps `additionalProperties: false`"
     );
 
+    // envelopes: the two get-by-ids declared bare answer `{success, error, result}` (the document's own
+    // envelope schema where it has one), and bare models refuse an obvious envelope.
+    assert_eq!(
+        g.changes("envelopes"),
+        [
+            "GET /v2/crm/accounts/summary/{id} (GetAccountSummary): 200 response is `AccountSummaryResponse`, \
+             not the bare `AccountSummary`",
+            "GET /v2/crm/contacts/summary/{id} (GetContactSummary): 200 response is `ContactsSummaryResponse`, \
+             not the bare `ContactsSummary`",
+        ]
+    );
+    g.assert_contains(
+        "pub struct ContactsSummaryResponse ",
+        "envelopes (declared for the contact)",
+    );
+    // Three bare response models (the two summaries and the ticket) are guarded; the envelopes are not.
+    let flat: String = g.source.split_whitespace().collect();
+    assert!(
+        flat.contains("refuse_envelope(__keys,&__extra,\"ContactsSummary\",)?"),
+        "envelopes: the bare contact model refuses an envelope"
+    );
+    assert_eq!(
+        flat.matches("refuse_envelope(").count(),
+        3,
+        "envelopes: guarded models"
+    );
+    assert!(
+        !flat.contains("\"ContactsSummaryResponse\",)?"),
+        "envelopes: an envelope does not refuse itself"
+    );
+
+    // format-types: a .NET TimeSpan (`format: date-span`) is a `TimeOfDay`.
+    g.assert_contains(
+        "::std::option::Option<::psa_clients_runtime::TimeOfDay>",
+        "format-types (date-span)",
+    );
+
     // timestamps and open enums (post-passes).
     g.assert_contains(
         "::psa_clients_runtime::Timestamp",

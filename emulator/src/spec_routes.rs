@@ -302,6 +302,8 @@ impl RouteTable {
                 Some("binary" | "byte") => None,
                 Some("date-time") => Some(Value::from("2024-01-15T09:30:00Z")),
                 Some("date") => Some(Value::from("2024-01-15")),
+                // A .NET `TimeSpan` (BMS `StartTime`/`EndTime`), as the API writes it.
+                Some("date-span") => Some(Value::from("09:30:00")),
                 Some("uuid") => Some(Value::from("00000000-0000-0000-0000-000000000001")),
                 _ => Some(Value::from("string")),
             },

@@ -242,6 +242,43 @@ pub fn keep<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// The keys of the BMS response envelope (`{success, error, result}`, and `totalRecords` on lists), lower case.
+const ENVELOPE_KEYS: [&str; 4] = ["success", "error", "result", "totalrecords"];
+
+/// Refuses a body that is obviously the BMS envelope where a bare model is declared: every one of its `keys`
+/// keys ended up in `extra` as unknown (none is the model's own field), each is an envelope key in either
+/// casing, and `success` or `result` is among them. Decoded leniently, such a body would be a record with every
+/// field `None` — wrong without a word. Generated BMS models call this after reading their keys; `model` names
+/// the declared type in the message.
+///
+/// In strict drift mode the first unknown key has failed the decode already (as drift); this is for the others.
+///
+/// # Errors
+/// A decode error naming the model and the keys, when the body is such an envelope.
+pub fn refuse_envelope<E: de::Error>(
+    keys: usize,
+    extra: &Extra,
+    model: &'static str,
+) -> Result<(), E> {
+    if keys == 0 || keys != extra.values.len() || !extra.problems.is_empty() {
+        return Ok(());
+    }
+    let is_envelope_key = |key: &str| ENVELOPE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k));
+    if !extra.values.keys().all(|k| is_envelope_key(k)) {
+        return Ok(());
+    }
+    let has = |name: &str| extra.values.keys().any(|k| k.eq_ignore_ascii_case(name));
+    if !(has("success") || has("result")) {
+        return Ok(());
+    }
+    let found: Vec<&str> = extra.values.keys().map(String::as_str).collect();
+    Err(de::Error::custom(format!(
+        "the body is the BMS envelope ({}) where the vendor document declares the bare `{model}`: \
+         the operation needs an `enveloped_operations` correction",
+        found.join(", ")
+    )))
+}
+
 // The open enums' and required-field hooks live with the drift collector; generated code names them here,
 // beside the other decoding helpers.
 pub use crate::drift::hooks::{missing, unknown_variant};
@@ -371,7 +408,14 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Outcome<T>, E> {
-        Ok(attempt(F64Deserializer::new(v), || Value::from(v)))
+        let outcome = attempt(F64Deserializer::new(v), || Value::from(v));
+        // `12.0` for an integer field (serde_json refuses it): the same number, so it is the value.
+        match (outcome, integral(v)) {
+            (Err(misfit), Some(i)) => {
+                Ok(attempt(I64Deserializer::new(i), || misfit.0.clone()).map_err(|_| misfit))
+            }
+            (outcome, _) => Ok(outcome),
+        }
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Outcome<T>, E> {
@@ -404,6 +448,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Outcome<T>, A::Error> {
         if self.shape == Shape::List {
             let mark = collect::enter(Segment::Elements);
+            let seq = IntegralFloats(seq);
             let value = T::deserialize(Present(SeqAccessDeserializer::new(seq))).map(Ok);
             collect::leave(mark);
             return value;
@@ -424,6 +469,177 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
             value,
             format!("expected {}, found an object", self.shape.describe()),
         )))
+    }
+}
+
+/// `v` as an `i64` if it is a whole number in range (`12.0`), which an integer field takes as it is.
+fn integral(v: f64) -> Option<i64> {
+    // 2^63 is exactly representable; every whole f64 below it in magnitude converts exactly.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (v.fract() == 0.0 && v >= -LIMIT && v < LIMIT).then_some(v as i64)
+}
+
+/// The elements of a list field, where an element that is an integral float (`12.0`) is read as an integer by
+/// an integer element type (`Vec<i64>` of ids); everything else reaches the element type unchanged.
+struct IntegralFloats<A>(A);
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for IntegralFloats<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        self.0.next_element_seed(IntegralSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+struct IntegralSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for IntegralSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(IntegralElement(deserializer))
+    }
+}
+
+/// One element: integer requests accept an integral float; every other request goes to the element as asked.
+struct IntegralElement<D>(D);
+
+macro_rules! integer_requests {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method(IntegralVisitor(visitor))
+        }
+    )*};
+}
+
+macro_rules! forwarded_requests {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method(visitor)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for IntegralElement<D> {
+    type Error = D::Error;
+
+    integer_requests! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+    }
+
+    forwarded_requests! {
+        deserialize_any deserialize_bool deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_option deserialize_unit
+        deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple_struct(name, len, visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// An integer visitor that also takes an integral float; the other inputs it refuses as the integer would.
+struct IntegralVisitor<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for IntegralVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.0.visit_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.0.visit_u64(v)
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
+        self.0.visit_i128(v)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
+        self.0.visit_u128(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        match integral(v) {
+            Some(i) => self.0.visit_i64(i),
+            None => self.0.visit_f64(v),
+        }
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+        self.0.visit_bool(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        self.0.visit_str(v)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_unit()
     }
 }
 
@@ -603,6 +819,147 @@ mod tests {
             "{shown}"
         );
         assert_eq!(serde_json::to_value(&note).expect("serializes"), body);
+    }
+
+    /// A bare model the way the generator writes it with the envelope guard on (BMS).
+    #[derive(Debug, Default, PartialEq)]
+    struct Contact {
+        location_id: Option<i64>,
+        extra: Extra,
+    }
+
+    impl<'de> Deserialize<'de> for Contact {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Contact;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Contact")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Contact, A::Error> {
+                    let mut location = None;
+                    let mut extra = Extra::default();
+                    let mut keys = 0usize;
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        keys += 1;
+                        match key.as_str() {
+                            "locationId" | "LocationId" => set(
+                                &mut location,
+                                &mut map,
+                                "locationId",
+                                Shape::Scalar,
+                                &mut extra,
+                            )?,
+                            other => keep(&mut map, other, &mut extra)?,
+                        }
+                    }
+                    refuse_envelope(keys, &extra, "ContactsSummaryOutputDto")?;
+                    Ok(Contact {
+                        location_id: take(location, "locationId")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn a_bare_model_refuses_an_obvious_envelope_in_either_casing() {
+        for body in [
+            r#"{"success": true, "error": null, "result": {"locationId": 3}}"#,
+            r#"{"Success": true, "Error": null, "Result": {"LocationId": 3}}"#,
+            r#"{"result": {"locationId": 3}}"#,
+            r#"{"success": false, "error": {"code": 404, "message": "Contact not found."}}"#,
+        ] {
+            let error = serde_json::from_str::<Contact>(body)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("BMS envelope") && error.contains("ContactsSummaryOutputDto"),
+                "{body}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_with_one_own_field_or_other_keys_is_not_an_envelope() {
+        for body in [
+            r#"{"success": true, "result": {}, "locationId": 3}"#,
+            r#"{"success": true, "tenant": "x"}"#,
+            r#"{"error": "no"}"#,
+            r#"{"locationId": "x", "result": 1}"#,
+            "{}",
+        ] {
+            let decoded = serde_json::from_str::<Contact>(body);
+            assert!(decoded.is_ok(), "{body}: {decoded:?}");
+        }
+    }
+
+    #[test]
+    fn an_integral_float_reads_into_an_integer_field_and_a_fraction_stays_a_problem() {
+        let note: Note = serde_json::from_str(r#"{"id": 12.0}"#).expect("decodes");
+        assert_eq!(note.id, Some(12));
+        assert!(note.extra.is_empty(), "{:?}", note.extra);
+        // `Reference` derives serde's `Deserialize` (not lenient): serde_json alone refuses 3.0 there.
+        assert!(serde_json::from_str::<Reference>(r#"{"id": 3.0}"#).is_err());
+        let note: Note =
+            serde_json::from_str(r#"{"id": 12.5}"#).expect("one bad field never fails");
+        assert_eq!(note.id, None);
+        assert_eq!(note.extra.get("id"), Some(&json!(12.5)));
+        assert_eq!(note.extra.problems()[0].field, "id");
+        let note: Note = serde_json::from_str(r#"{"id": 1e300}"#).expect("decodes");
+        assert_eq!((note.id, note.extra.get("id")), (None, Some(&json!(1e300))));
+    }
+
+    /// A model with a list of ids, as the `integer-ids` correction generates them (`Vec<i64>`).
+    #[derive(Debug, Default, PartialEq)]
+    struct Merge {
+        ids: Option<Vec<i64>>,
+        extra: Extra,
+    }
+
+    impl<'de> Deserialize<'de> for Merge {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Merge;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Merge")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Merge, A::Error> {
+                    let mut ids = None;
+                    let mut extra = Extra::default();
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match key.as_str() {
+                            "mergeTicketIds" => set(
+                                &mut ids,
+                                &mut map,
+                                "mergeTicketIds",
+                                Shape::List,
+                                &mut extra,
+                            )?,
+                            other => keep(&mut map, other, &mut extra)?,
+                        }
+                    }
+                    Ok(Merge {
+                        ids: take(ids, "mergeTicketIds")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn integral_floats_in_a_list_of_ids_read_as_integers() {
+        let merge: Merge =
+            serde_json::from_str(r#"{"mergeTicketIds": [12.0, 13, 14.0]}"#).expect("decodes");
+        assert_eq!(merge.ids, Some(vec![12, 13, 14]));
+        assert!(merge.extra.is_empty());
+        let fraction = serde_json::from_str::<Merge>(r#"{"mergeTicketIds": [12.5]}"#).unwrap_err();
+        assert!(fraction.to_string().contains("12.5"), "{fraction}");
     }
 
     #[test]

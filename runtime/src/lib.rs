@@ -15,6 +15,7 @@ pub mod query;
 pub mod redact;
 pub mod respond;
 pub mod secret;
+mod time_of_day;
 mod timestamp;
 #[doc(hidden)]
 pub mod walk;
@@ -26,6 +27,7 @@ pub use hooks::{Answer, Executor, Hooks, Operation};
 pub use lenient::{Extra, Problem};
 pub use secret::Secret;
 
+pub use time_of_day::{TimeOfDay, TimeOfDayError};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Identity of the vendor document a client crate was generated from (see each vendor's `SPEC`).

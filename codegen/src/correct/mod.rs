@@ -11,7 +11,9 @@ mod casing;
 pub mod content_types;
 mod credential_headers;
 mod envelopes;
+mod format_types;
 mod free_form_values;
+mod integer_ids;
 mod lenient_responses;
 mod no_content;
 mod object_params;
@@ -142,7 +144,8 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "envelopes",
         "Autotask wraps results: query → {items, pageDetails}, get → {item}, create/update/delete → {itemId}; \
-         the document declares the bare model.",
+         the document declares the bare model. BMS wraps every answer in {Success, Error, Result}; two \
+         get-by-ids (accounts and contacts summary) are declared bare.",
     ),
     (
         "schema-names",
@@ -157,6 +160,16 @@ pub const PASSES: &[(&str, &str)] = &[
         "secret-properties",
         "Passwords, private keys, tokens and webhook secrets are declared as plain strings; models hold them as \
          `Secret` (redacted `Debug`).",
+    ),
+    (
+        "format-types",
+        "BMS `StartTime`/`EndTime` are .NET `TimeSpan`s declared `format: date-span` (`\"09:30:00\"`); they take \
+         `TimeOfDay` instead of `String`.",
+    ),
+    (
+        "integer-ids",
+        "ConnectWise declares record ids as bare `number`s (`CallbackEntry.objectId`, `TimeEntry.chargeToId`, \
+         `TicketMerge.mergeTicketIds`); ids are integers.",
     ),
     (
         "free-form-values",
@@ -227,7 +240,14 @@ pub fn correct(
     );
     run("content-types", content_types::apply(doc));
     run("no-content", no_content::apply(doc));
-    run("envelopes", envelopes::apply(doc, corrections.envelopes)?);
+    run(
+        "envelopes",
+        envelopes::apply(
+            doc,
+            corrections.envelopes,
+            &corrections.enveloped_operations,
+        )?,
+    );
     run(
         "schema-names",
         schema_names::apply(doc, &corrections.schema_renames)?,
@@ -239,6 +259,14 @@ pub fn correct(
     run(
         "secret-properties",
         secret_properties::apply(doc, &corrections.secret_properties),
+    );
+    run(
+        "format-types",
+        format_types::apply(doc, &corrections.format_types),
+    );
+    run(
+        "integer-ids",
+        integer_ids::apply(doc, &corrections.integer_ids_except),
     );
     run("free-form-values", free_form_values::apply(doc));
     let (changes, aliases) = casing::apply(doc, corrections.casing);

@@ -25,6 +25,11 @@
 //! reported as `wrong_type`) is reported as `missing_field` drift at its JSON path, and fails the decode in
 //! strict mode (`psa_clients_runtime::lenient::expected`). The work per record is one `Option::is_none` test
 //! per such field; only an absent one reads the drift mode.
+//!
+//! With the envelope guard on (BMS, `envelopes = "bms"`), a lenient model that is not itself an envelope refuses
+//! a body that is obviously the vendor's `{success, error, result}` envelope — every key one of those (either
+//! casing) and none of its own fields — with a decode error (`psa_clients_runtime::lenient::refuse_envelope`),
+//! where it would otherwise read as a record with every field `None` and the envelope in `extra`.
 
 use std::collections::BTreeMap;
 
@@ -37,13 +42,18 @@ use crate::correct::ExpectedFields;
 
 /// Applies the pass to the `types` module of a generated file, with the expected fields of the response models
 /// by type name; returns how many structs it rewrote and how many fields it checks for presence.
-pub fn apply(file: &mut syn::File, expected: &BTreeMap<String, &ExpectedFields>) -> (usize, usize) {
+/// `envelope_guard`: lenient models refuse a body that is the BMS envelope (see the module docs).
+pub fn apply(
+    file: &mut syn::File,
+    expected: &BTreeMap<String, &ExpectedFields>,
+    envelope_guard: bool,
+) -> (usize, usize) {
     let mut rewritten = (0, 0);
     for item in &mut file.items {
         if let Item::Mod(m) = item {
             if m.ident == "types" {
                 if let Some((_, items)) = &mut m.content {
-                    let (structs, checked) = apply_items(items, expected);
+                    let (structs, checked) = apply_items(items, expected, envelope_guard);
                     rewritten.0 += structs;
                     rewritten.1 += checked;
                 }
@@ -56,6 +66,7 @@ pub fn apply(file: &mut syn::File, expected: &BTreeMap<String, &ExpectedFields>)
 fn apply_items(
     items: &mut Vec<Item>,
     expected: &BTreeMap<String, &ExpectedFields>,
+    envelope_guard: bool,
 ) -> (usize, usize) {
     let names = TypeNames::of(items);
     let mut rewritten = 0;
@@ -65,7 +76,7 @@ fn apply_items(
         let lean = match &mut item {
             Item::Struct(s) => {
                 let expected = expected.get(&s.ident.to_string()).copied();
-                lean_impl(s, &names, expected).map(|(imp, lenient, expects)| {
+                lean_impl(s, &names, expected, envelope_guard).map(|(imp, lenient, expects)| {
                     remove_derive(s);
                     if lenient {
                         add_extra_field(s);
@@ -138,7 +149,7 @@ impl TypeNames {
             "HashMap" | "BTreeMap" | "Map" => Some(Shape::Object),
             "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32"
             | "u64" | "u128" | "f32" | "f64" | "Timestamp" | "Uuid" | "NaiveDate"
-            | "NaiveDateTime" | "DateTime" | "Secret" => Some(Shape::Scalar),
+            | "NaiveDateTime" | "DateTime" | "Secret" | "TimeOfDay" => Some(Shape::Scalar),
             _ if self.structs.contains(&name) => Some(Shape::Object),
             _ => None,
         }
@@ -182,11 +193,12 @@ fn add_extra_field(s: &mut ItemStruct) {
 
 /// The impl for `s`, if it derives `Deserialize` and has only attributes this pass reproduces, whether the
 /// model is lenient (then the caller adds the `extra` field the impl fills), and how many fields it checks for
-/// presence.
+/// presence. `envelope_guard`: a lenient model that is not an envelope refuses the BMS envelope.
 fn lean_impl(
     s: &ItemStruct,
     names: &TypeNames,
     expected: Option<&ExpectedFields>,
+    envelope_guard: bool,
 ) -> Option<(Item, bool, usize)> {
     if !derives_deserialize(&s.attrs) || !s.generics.params.is_empty() {
         return None;
@@ -246,14 +258,25 @@ fn lean_impl(
         fields.push(field);
     }
     let expects = fields.iter().filter(|f| f.expected).count();
+    // An envelope itself (a `success` or `result` field) is what the guard is for, not what it refuses.
+    let is_envelope = fields
+        .iter()
+        .any(|f| f.wire.eq_ignore_ascii_case("success") || f.wire.eq_ignore_ascii_case("result"));
+    let guard = envelope_guard && lenient && !is_envelope;
     Some((
-        render(&s.ident, &fields, deny_unknown, lenient),
+        render(&s.ident, &fields, deny_unknown, lenient, guard),
         lenient,
         expects,
     ))
 }
 
-fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool) -> Item {
+fn render(
+    name: &syn::Ident,
+    fields: &[Field],
+    deny_unknown: bool,
+    lenient: bool,
+    guard: bool,
+) -> Item {
     let expecting = format!("struct {name}");
     let type_name = name.to_string();
     let slots: Vec<_> = (0..fields.len())
@@ -306,6 +329,15 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
             let wire = &f.wire;
             quote!(::psa_clients_runtime::lenient::expected(&#slot, #wire, &__extra)?;)
         });
+    let (count_init, count_key, refuse) = if guard {
+        (
+            quote!(let mut __keys = 0usize;),
+            quote!(__keys += 1;),
+            quote!(::psa_clients_runtime::lenient::refuse_envelope(__keys, &__extra, #type_name)?;),
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
     let values = fields.iter().zip(&slots).map(|(f, slot)| {
         let ident = &f.ident;
         let wire = &f.wire;
@@ -334,14 +366,17 @@ fn render(name: &syn::Ident, fields: &[Field], deny_unknown: bool, lenient: bool
                     {
                         #(let mut #slots = ::std::option::Option::None;)*
                         #extra_init
+                        #count_init
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<::psa_clients_runtime::de::Key<'de>>()?
                         {
+                            #count_key
                             match key.as_str() {
                                 #(#arms)*
                                 #unknown
                             }
                         }
+                        #refuse
                         #(#checks)*
                         ::std::result::Result::Ok(#name { #(#values,)* #extra_value })
                     }
@@ -450,7 +485,7 @@ mod tests {
         };
         let expected = BTreeMap::from([("Ticket".to_owned(), &fields)]);
         // `type` is strict (not an `Option`): its absence fails already, so only two are checked.
-        assert_eq!(apply(&mut file, &expected), (1, 2));
+        assert_eq!(apply(&mut file, &expected, false), (1, 2));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (:: serde :: Serialize , Clone , Debug , Default)]"),
@@ -477,13 +512,48 @@ mod tests {
     }
 
     #[test]
+    fn the_envelope_guard_goes_on_bare_lenient_models_only() {
+        let models = quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+            pub struct ContactsSummaryOutputDto {
+                #[serde(rename = "locationId", skip_serializing_if = "::std::option::Option::is_none")]
+                pub location_id: ::std::option::Option<i64>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+            pub struct ContactsSummaryOutputDtoResponse {
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub success: ::std::option::Option<bool>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub result: ::std::option::Option<ContactsSummaryOutputDto>,
+            }
+        };
+        let mut file = types(models.clone());
+        assert_eq!(apply(&mut file, &BTreeMap::new(), true), (2, 0));
+        let out = file.to_token_stream().to_string();
+        let guard = r#"refuse_envelope (__keys , & __extra , "ContactsSummaryOutputDto") ?"#;
+        assert!(out.contains(guard), "{out}");
+        assert!(out.contains("__keys += 1 ;"), "{out}");
+        assert_eq!(
+            out.matches("refuse_envelope").count(),
+            1,
+            "not on the envelope: {out}"
+        );
+        let mut file = types(models);
+        apply(&mut file, &BTreeMap::new(), false);
+        assert!(!file
+            .to_token_stream()
+            .to_string()
+            .contains("refuse_envelope"));
+    }
+
+    #[test]
     fn deny_unknown_fields_is_kept_as_an_error() {
         let mut file = types(quote! {
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
             #[serde(deny_unknown_fields)]
             pub struct Login { pub user: ::std::string::String }
         });
-        assert_eq!(apply(&mut file, &BTreeMap::new()), (1, 0));
+        assert_eq!(apply(&mut file, &BTreeMap::new(), false), (1, 0));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains(
@@ -500,7 +570,7 @@ mod tests {
             #[serde(deny_unknown_fields)]
             pub struct Answer { #[serde(rename = "ID")] pub id: i64 }
         });
-        assert_eq!(apply(&mut file, &BTreeMap::new()), (1, 0));
+        assert_eq!(apply(&mut file, &BTreeMap::new(), false), (1, 0));
         let out = file.to_token_stream().to_string();
         assert!(
             out.contains("# [derive (Debug)] pub struct Answer { pub id : i64 }"),
@@ -553,7 +623,7 @@ mod tests {
         for case in cases {
             let mut file = types(case);
             let before = file.to_token_stream().to_string();
-            assert_eq!(apply(&mut file, &BTreeMap::new()), (0, 0), "{before}");
+            assert_eq!(apply(&mut file, &BTreeMap::new(), false), (0, 0), "{before}");
             assert_eq!(file.to_token_stream().to_string(), before);
         }
     }

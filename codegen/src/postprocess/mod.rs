@@ -69,11 +69,13 @@ impl PostprocessReport {
 }
 
 /// Runs every pass over a generated file; `expected` says which response-model fields must be there (by the
-/// schema names of the corrected document).
+/// schema names of the corrected document). `envelope_guard`: the vendor wraps every answer in the BMS envelope,
+/// so bare models refuse one (see [`lean_deserialize`]).
 pub fn apply(
     file: &mut syn::File,
     aliases: &WireAliases,
     expected: &ResponseFields,
+    envelope_guard: bool,
 ) -> PostprocessReport {
     let expected = always_present::by_type_name(expected);
     type_builders::apply(file);
@@ -84,7 +86,7 @@ pub fn apply(
     // Before `lean-deserialize`, which drops the serde attributes of models that only deserialize.
     let always_present = always_present::apply(file, &expected);
     // Last among the model passes: it reads the serde attributes the others write.
-    let (lean_deserialize, expected_fields) = lean_deserialize::apply(file, &expected);
+    let (lean_deserialize, expected_fields) = lean_deserialize::apply(file, &expected, envelope_guard);
     PostprocessReport {
         aliases,
         timestamps,

@@ -81,8 +81,9 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
         "GetAccountsListSummary" => list(&ctx, "accounts", &ctx.req.query, &["accountName"]),
         "GetAccountSummary" => {
             match id_param(matched, "id").and_then(|id| ctx.tenant.store.get("accounts", id)) {
-                // The document declares this one unenveloped.
-                Some(record) => http::json(StatusCode::OK, record),
+                // Enveloped like every other BMS answer, although the document declares the bare DTO (the
+                // `enveloped_operations` correction).
+                Some(record) => ok(record.clone()),
                 None => business_error("Account not found."),
             }
         }
@@ -121,7 +122,8 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
         }
         "GetContactSummary" => {
             match id_param(matched, "id").and_then(|id| ctx.tenant.store.get("contacts", id)) {
-                Some(record) => http::json(StatusCode::OK, record),
+                // Enveloped, as the live API answers (see `GetAccountSummary`).
+                Some(record) => ok(record.clone()),
                 None => business_error("Contact not found."),
             }
         }

@@ -71,7 +71,7 @@ impl WantedCallback {
         let same_text = |a: Option<&str>, b: &str| a.is_some_and(|a| a.eq_ignore_ascii_case(b));
         same_text(entry.type_.as_deref(), self.callback_type.as_str())
             && same_text(entry.level.as_deref(), self.level.as_str())
-            && entry.object_id.map(|id| id as i64) == Some(self.object_id)
+            && entry.object_id == Some(self.object_id)
             && entry.url.as_deref() == Some(self.url.as_str())
     }
 
