@@ -196,3 +196,68 @@ fn secrets_in_models_are_secret_types_and_auth_operations_are_not_generated() {
         }
     }
 }
+
+/// Every Autotask query operation takes the hand-written query builder's types: the 312 `POST …/query` and
+/// `…/query/count` bodies are `filter::Query` (bare filter values), the 312 `GET …/query` and `…/query/count`
+/// `search` texts are `filter::Search`; the document's `ValueItem` filter model is not generated.
+#[test]
+fn autotask_query_operations_take_the_query_builder_types() {
+    let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let (prepared, rendered) = ws
+        .render_file("autotask.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let changes = |name: &str| {
+        prepared
+            .report
+            .passes
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.changes.clone())
+            .unwrap_or_else(|| panic!("pass {name} ran"))
+    };
+    assert_eq!(
+        changes("schema-types"),
+        vec![
+            "QueryModel (request body of 312 operations) is `psa_clients_runtime::autotask::filter::Query`",
+            "removed CollectionItem, Filter, ValueItem: only the replaced schemas used them",
+        ]
+    );
+    assert_eq!(
+        changes("query-param-types"),
+        vec![
+            "query parameter `search` of 312 operations takes `psa_clients_runtime::autotask::filter::Search`"
+        ]
+    );
+    let source: String = rendered
+        .files
+        .iter()
+        .flat_map(|f| f.source.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert_eq!(
+        source
+            .matches("V:std::convert::TryInto<::psa_clients_runtime::autotask::filter::Query>")
+            .count(),
+        AUTOTASK_QUERY_BODIES,
+        "query and count bodies"
+    );
+    assert_eq!(
+        source
+            .matches("V:std::convert::TryInto<::psa_clients_runtime::autotask::filter::Search>")
+            .count(),
+        AUTOTASK_QUERY_BODIES,
+        "search parameters"
+    );
+    for gone in [
+        "pubstructQueryModel",
+        "pubstructValueItem",
+        "pubstructCollectionItem",
+        "search:Result<::std::string::String",
+    ] {
+        assert!(!source.contains(gone), "{gone}");
+    }
+}
+
+/// Autotask: 156 entities × (`…/query`, `…/query/count`), once as POST bodies and once as GET `search` texts.
+const AUTOTASK_QUERY_BODIES: usize = 312;
+

@@ -339,6 +339,22 @@ fn autotask_like() {
         "envelopes (count as declared)",
     );
 
+    // schema-types: the query bodies are the hand-written builder's `Query` (bare filter values), the `search`
+    // text its `Search`; the document's `ValueItem` filter model is gone.
+    g.assert_contains(
+        "TryInto<::psa_clients_runtime::autotask::filter::Query>",
+        "schema-types (query body)",
+    );
+    g.assert_contains(
+        "TryInto<::psa_clients_runtime::autotask::filter::Search>",
+        "query-param-types (search)",
+    );
+    g.assert_lacks("pub struct ValueItem", "schema-types (ValueItem dropped)");
+    g.assert_lacks(
+        "pub struct QueryModel",
+        "schema-types (QueryModel replaced)",
+    );
+
     // schema-names: the .NET expression type gets an identifier.
     g.assert_contains(
         "pub struct ExpressionFuncTicketModelInt64",

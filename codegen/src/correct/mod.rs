@@ -20,6 +20,7 @@ mod property_collisions;
 mod query_param_types;
 mod retry_safe;
 mod schema_names;
+mod schema_types;
 mod secret_properties;
 pub(crate) mod walk;
 
@@ -104,7 +105,14 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "query-param-types",
         "ConnectWise's `conditions`, `childConditions`, `customFieldConditions`, `orderBy` and `fields` are a \
-         query language declared as free strings; they take the typed values of the conditions builder.",
+         query language declared as free strings; they take the typed values of the conditions builder. \
+         Autotask's `search` is a JSON query body as text; it takes the query builder's `Search`.",
+    ),
+    (
+        "schema-types",
+        "Autotask's `QueryModel` declares filter values as the server-side `ValueItem` object \
+         (`{\"IntegerValue\":1}`); the API takes a bare JSON value (`\"value\":1`), so query bodies are the \
+         hand-written `Query`.",
     ),
     (
         "retry-safe",
@@ -191,6 +199,10 @@ pub fn correct(
     run(
         "query-param-types",
         query_param_types::apply(doc, &corrections.query_param_types),
+    );
+    run(
+        "schema-types",
+        schema_types::apply(doc, &corrections.schema_types),
     );
     run(
         "retry-safe",
