@@ -17,6 +17,7 @@ pub mod redact;
 pub mod respond;
 pub mod secret;
 mod timestamp;
+pub mod upload;
 #[doc(hidden)]
 pub mod walk;
 

@@ -10,6 +10,7 @@ mod casing;
 pub mod content_types;
 mod credential_headers;
 mod envelopes;
+mod file_responses;
 mod free_form_values;
 mod lenient_responses;
 mod no_content;
@@ -122,7 +123,14 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "content-types",
         "One body is listed under several JSON media types (BMS: 4–5) or a vendor JSON type \
-         (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms.",
+         (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms; \
+         a multipart upload's form may be a `$ref` (ConnectWise `DocumentFormData`).",
+    ),
+    (
+        "file-responses",
+        "BMS declares its two downloads as the empty JSON object `File` (a file result); the ConnectWise 2026.4 \
+         document declares two image downloads without content, only `ContentType = application/octet-stream` \
+         in the description. They answer the file's bytes.",
     ),
     (
         "no-content",
@@ -209,6 +217,10 @@ pub fn correct(
         retry_safe::apply(doc, &corrections.retry_safe_path_suffixes),
     );
     run("content-types", content_types::apply(doc));
+    run(
+        "file-responses",
+        file_responses::apply(doc, &corrections.file_schemas),
+    );
     run("no-content", no_content::apply(doc));
     run("envelopes", envelopes::apply(doc, corrections.envelopes)?);
     run(
