@@ -23,6 +23,9 @@ pub use error::Error;
 /// What responses held that the vendor documents did not predict: the report (`client.drift().take()`), its
 /// modes and strict mode's error ([`Error::Drift`]).
 pub use psa_clients_runtime::drift;
+/// Files to upload: [`upload::FilePart`] is the file part of the generated upload methods
+/// (ConnectWise `system().post_system_documents`, BMS `attachments_post` / `post_temp_attachment`).
+pub use psa_clients_runtime::upload;
 pub use psa_clients_runtime::{
     Extra, Problem, SpecInfo, TimeOfDay, TimeOfDayError, Timestamp, TimestampError,
 };

@@ -206,8 +206,10 @@ async fn every_connectwise_operation_answers_through_the_generated_client() {
         time
     );
     check("ConnectWise", &result, operations, 0);
+    // The document upload (`POST /system/documents`, multipart) is a method of its own, not a builder (2814
+    // operations); tests/files_emulated.rs sends it.
     assert_eq!(
-        operations, 2814,
-        "every ConnectWise operation has a walk step"
+        operations, 2813,
+        "every ConnectWise operation but the upload has a walk step"
     );
 }

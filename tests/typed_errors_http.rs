@@ -137,11 +137,9 @@ async fn a_body_of_the_wrong_shape_names_the_operation_and_the_json_path() {
         .mount(&server)
         .await;
     let at = autotask_client(&server, transport(exact_policy(1)).0).await;
-    let query: psa_clients::autotask::types::QueryModel =
-        serde_json::from_value(json!({"filter": []})).expect("query");
     let error = at
         .companies_query()
-        .body(query)
+        .body(psa_clients::autotask::filter::Query::all())
         .send()
         .await
         .expect_err("not a record");
@@ -343,10 +341,9 @@ async fn generated_read_only_posts_are_retried_and_creates_are_not() {
         .mount(&server)
         .await;
     let at = autotask_client(&server, transport(exact_policy(3)).0).await;
-    let query: types::QueryModel = serde_json::from_value(json!({"filter": []})).expect("query");
     let page = at
         .companies_query()
-        .body(query)
+        .body(psa_clients::autotask::filter::Query::all())
         .send()
         .await
         .expect("retried after the 502")

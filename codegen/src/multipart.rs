@@ -1,17 +1,20 @@
 //! Methods for multipart uploads, which progenitor cannot generate.
 //!
-//! BMS uploads attachments as `multipart/form-data` with one binary part (`formFile`, `File`). progenitor
-//! rejects multipart bodies, so the `content-types` correction marks these operations and this module emits
-//! their methods: the same shape as progenitor's (path parameters, `ClientHooks` pre/exec/post, typed
-//! `ResponseValue`), with the file passed as a `reqwest::multipart::Part` so callers choose name, MIME type and
-//! streaming.
+//! BMS uploads attachments as `multipart/form-data` with one binary part (`formFile`, `File`); ConnectWise
+//! uploads documents with a binary `file` part and text fields (`recordType`, `recordId`, `title`, …).
+//! progenitor rejects multipart bodies, so the `content-types` correction marks these operations and this
+//! module emits their methods: the same shape as progenitor's (path parameters, the shared send tail, typed
+//! `ResponseValue`). The file is a `psa_clients_runtime::upload::FilePart`, which cannot be made without a
+//! file name and a content type, so the server always gets a real file part; the text fields, when the form
+//! has any, are the generated model the correction named (`x-psa-form-fields`), sent one text part per field
+//! that is set.
 
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{OpenAPI, Operation, ReferenceOr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::correct::content_types::MULTIPART_MARKER;
+use crate::correct::content_types::{FORM_FIELDS, MULTIPART_MARKER};
 use crate::validate::Problem;
 
 /// An operation taken out of the document for this emitter.
@@ -92,6 +95,10 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
             _ => return Err(problem("multipart upload with a non-path parameter")),
         }
     }
+    // The URL is formatted with the placeholders in template order, so the arguments take that order too (BMS
+    // declares `objectId` before `moduleId` for `/attachments/{moduleId}/{objectId}`: in declaration order,
+    // the object id landed in the module's place).
+    path_params.sort_by_key(|p| op.path.find(&format!("{{{p}}}")).unwrap_or(usize::MAX));
     let body = match &op.operation.request_body {
         Some(ReferenceOr::Item(body)) => body,
         _ => return Err(problem("multipart upload without an inline request body")),
@@ -100,18 +107,33 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
         .content
         .get("multipart/form-data")
         .and_then(|m| m.schema.as_ref());
-    let field = match schema {
+    let object = match schema {
         Some(ReferenceOr::Item(s)) => match &s.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj))
-                if obj.properties.len() == 1 =>
-            {
-                obj.properties.keys().next().cloned()
-            }
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) => Some((s, obj)),
             _ => None,
         },
         _ => None,
-    }
-    .ok_or_else(|| problem("multipart body is not an object with exactly one binary property"))?;
+    };
+    let (schema, field) = object
+        .and_then(|(s, obj)| match obj.properties.len() {
+            1 => obj.properties.keys().next().map(|k| (s, k.clone())),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            problem("multipart body is not an object with exactly one binary property")
+        })?;
+    // The model of the form's text fields, when the correction split them off (`$ref` to a component).
+    let fields_type = match schema.schema_data.extensions.get(FORM_FIELDS) {
+        None => None,
+        Some(value) => Some(
+            value
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .ok_or_else(|| problem("multipart form fields are not a component `$ref`"))?
+                .to_owned(),
+        ),
+    };
     let response = op
         .operation
         .responses
@@ -142,8 +164,15 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
         fmt = fmt.replace(&format!("{{{p}}}"), "{}");
     }
     let http = format_ident!("{}", op.method.to_lowercase());
+    let fields_doc = match &fields_type {
+        Some(ty) => format!(
+            " Each field of `fields` ([`types::{}`]) that is set is sent as a text part under its wire name.",
+            ty.to_pascal_case()
+        ),
+        None => String::new(),
+    };
     let doc = format!(
-        "`{} {}`{}\n\nMultipart upload: `{}` is sent as the form part `{field}`.",
+        "`{} {}`{}\n\nMultipart upload: `{}` is sent as the file part `{field}`, with its file name and content type.{fields_doc}",
         op.method,
         op.path,
         op.operation
@@ -153,15 +182,33 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
             .unwrap_or_default(),
         field.to_snake_case()
     );
+    let (fields_param, fields_parts) = match &fields_type {
+        Some(ty) => {
+            let ty = format_ident!("{}", ty.to_pascal_case());
+            (
+                quote!(fields: types::#ty,),
+                quote! {
+                    for (name, value) in ::psa_clients_runtime::upload::text_fields(&fields)? {
+                        form = form.text(name, value);
+                    }
+                },
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     Ok(quote! {
         #[doc = #doc]
         pub async fn #method_name<'a>(
             &'a self,
             #(#param_idents: impl ::std::fmt::Display,)*
-            #file_ident: reqwest::multipart::Part,
+            #file_ident: ::psa_clients_runtime::upload::FilePart,
+            #fields_param
         ) -> Result<ResponseValue<types::#response_type>, ::psa_clients_runtime::Error> {
             let url = format!(concat!("{}", #fmt), self.baseurl, #(encode_path(&#param_idents.to_string()),)*);
-            let form = reqwest::multipart::Form::new().part(#field, #file_ident);
+            #[allow(unused_mut)]
+            let mut form = reqwest::multipart::Form::new();
+            #fields_parts
+            let form = form.part(#field, #file_ident.into_part()?);
             #[allow(unused_mut)]
             let mut request = self
                 .client

@@ -87,6 +87,14 @@ pub struct Corrections {
     /// language rather than free text.
     #[serde(default)]
     pub query_param_types: BTreeMap<String, String>,
+    /// Component schema (document spelling) → run-time type that replaces it (`x-rust-type`), for schemas
+    /// whose declared shape is not what the API takes; schemas only they used are dropped.
+    #[serde(default)]
+    pub schema_types: BTreeMap<String, String>,
+    /// Component schemas (document spelling) that stand for a file's bytes (BMS `File`): a success response
+    /// declared with one answers the file, not JSON.
+    #[serde(default)]
+    pub file_schemas: Vec<String>,
     /// Path endings of POST operations that only read (queries, searches): the transport may retry them.
     #[serde(default)]
     pub retry_safe_path_suffixes: Vec<String>,

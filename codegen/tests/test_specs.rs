@@ -184,9 +184,18 @@ fn bms_like() {
         );
     }
     g.assert_contains(
-        "reqwest::multipart::Part",
-        "content-types (multipart upload)",
+        "form_file: ::psa_clients_runtime::upload::FilePart",
+        "content-types (multipart upload with a real file part)",
     );
+
+    // file-responses: a download declared as the empty `File` object answers bytes.
+    assert_eq!(
+        g.changes("file-responses"),
+        vec![
+            "GET /v2/servicedesk/tickets/{ticketId}/attachments/{attachmentId}/download: response 200 declared as `File` is the file's bytes"
+        ]
+    );
+    g.assert_contains("ResponseValue<ByteStream>", "file-responses (bytes)");
 
     // casing: .NET camelCase on the wire, the document's PascalCase accepted as an alias.
     g.assert_contains("rename = \"mfaCode\"", "casing (MFACode → mfaCode)");
@@ -269,6 +278,23 @@ fn connectwise_like() {
         "connectwise-like.json",
         Vendor::Connectwise,
         SpecFormat::OpenApi30,
+    );
+
+    // content-types: the document upload's form is behind a `$ref`: the file is the file part, the other fields
+    // the form model (without `file`).
+    assert!(
+        g.changes("content-types").iter().any(|c| c
+            == "POST /system/documents: multipart upload behind `$ref` DocumentFormData (file part and 3 text fields); method emitted by psa-codegen"),
+        "{:?}",
+        g.changes("content-types")
+    );
+    g.assert_contains(
+        "file: ::psa_clients_runtime::upload::FilePart,\n        fields: types::DocumentFormData,",
+        "content-types (multipart form behind a $ref)",
+    );
+    g.assert_lacks(
+        "pub file: ::std::option::Option<::std::string::String>",
+        "content-types (no string file)",
     );
 
     // modules: split by first path segment, shared types in their own module.
@@ -378,6 +404,22 @@ fn autotask_like() {
     g.assert_contains(
         "ResponseValue<types::QueryCountModel>",
         "envelopes (count as declared)",
+    );
+
+    // schema-types: the query bodies are the hand-written builder's `Query` (bare filter values), the `search`
+    // text its `Search`; the document's `ValueItem` filter model is gone.
+    g.assert_contains(
+        "TryInto<::psa_clients_runtime::autotask::filter::Query>",
+        "schema-types (query body)",
+    );
+    g.assert_contains(
+        "TryInto<::psa_clients_runtime::autotask::filter::Search>",
+        "query-param-types (search)",
+    );
+    g.assert_lacks("pub struct ValueItem", "schema-types (ValueItem dropped)");
+    g.assert_lacks(
+        "pub struct QueryModel",
+        "schema-types (QueryModel replaced)",
     );
 
     // schema-names: the .NET expression type gets an identifier.

@@ -30,6 +30,7 @@ mod clock;
 pub mod connectwise;
 mod control;
 pub mod faults;
+mod files;
 mod hooks;
 mod http;
 pub mod journal;

@@ -3,6 +3,7 @@
 //! Users reach these through `psa_clients` (`psa_clients::Timestamp`); the generated crates depend on this
 //! small crate instead of on `psa_clients` itself so that they compile in parallel with it.
 
+pub mod autotask;
 pub mod de;
 pub mod decode;
 pub mod drift;
@@ -17,6 +18,7 @@ pub mod respond;
 pub mod secret;
 mod time_of_day;
 mod timestamp;
+pub mod upload;
 #[doc(hidden)]
 pub mod walk;
 

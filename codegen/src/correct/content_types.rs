@@ -10,16 +10,33 @@
 //!   accepts them as a plain `application/x-www-form-urlencoded` form, which the generator can type.
 //! - Multipart bodies with a binary part (BMS attachment uploads) stay multipart and are marked
 //!   `x-psa-multipart` for the generator, which emits their methods itself.
+//! - A multipart body may name its schema by `$ref` instead of inline: ConnectWise `POST /system/documents`
+//!   (the upload behind "attach a file to a ticket") is `{"$ref": "DocumentFormData"}` with a binary `file`
+//!   and the text fields `recordType`, `recordId`, `title`, `url`, `privateFlag`, `readOnlyFlay` (sic),
+//!   `isAvatar`. Looked at inline only, it read as a string-only form and became a urlencoded body with
+//!   `file: Option<String>`. The referenced schema is resolved: its binary property becomes the file part of
+//!   an inline body, and the schema keeps only the other fields, named by `x-psa-form-fields`, so the
+//!   emitted method takes a file part and that typed model. A schema used anywhere else is left as declared
+//!   (and reported), since taking its file property out would change that use too.
 
 use serde_json::{Map, Value};
 
-use super::walk::{for_each_operation, MapPointer};
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+
+use super::walk::{for_each_operation, ref_target, schema_ref, MapPointer};
 
 /// Marker the generator reads to emit a multipart method for an operation.
 pub const MULTIPART_MARKER: &str = "x-psa-multipart";
 
+/// On an inline multipart body schema: `{"$ref": …}` to the model of the form's text fields.
+pub const FORM_FIELDS: &str = "x-psa-form-fields";
+
 pub(super) fn apply(doc: &mut Value) -> Vec<String> {
     let mut changes = Vec::new();
+    let forms = binary_form_schemas(doc);
+    let mut split = BTreeSet::new();
     for_each_operation(doc, |path, method, op| {
         let label = format!("{} {path}", method.to_uppercase());
         if let Some(content) = op
@@ -36,7 +53,7 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
             .pointer_mut("/requestBody/content")
             .and_then(Value::as_object_mut)
         {
-            match fix_multipart(form) {
+            match fix_multipart(form, &forms) {
                 Some(FormKind::Plain) => {
                     changes.push(format!("{label}: string-only multipart form sent as application/x-www-form-urlencoded"));
                 }
@@ -44,6 +61,18 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
                     op.insert(MULTIPART_MARKER.into(), Value::Bool(true));
                     changes.push(format!(
                         "{label}: multipart upload; method emitted by psa-codegen"
+                    ));
+                }
+                Some(FormKind::BinaryRef { schema, fields }) => {
+                    op.insert(MULTIPART_MARKER.into(), Value::Bool(true));
+                    changes.push(format!(
+                        "{label}: multipart upload behind `$ref` {schema} (file part and {fields} text fields); method emitted by psa-codegen"
+                    ));
+                    split.insert(schema);
+                }
+                Some(FormKind::SharedRef { schema }) => {
+                    changes.push(format!(
+                        "{label}: multipart upload behind `$ref` {schema}, which other operations or schemas also use; left as declared"
                     ));
                 }
                 None => {}
@@ -63,7 +92,92 @@ pub(super) fn apply(doc: &mut Value) -> Vec<String> {
             }
         }
     });
+    // The forms' file parts are now inline; what the schemas keep is the model of the text fields.
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for name in &split {
+            if let Some(props) = schemas
+                .get_mut(name)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(Value::as_object_mut)
+            {
+                props.retain(|_, p| !is_binary(p));
+            }
+        }
+    }
     changes
+}
+
+fn is_binary(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+}
+
+/// A component schema with binary properties, and how many times the document refers to it.
+struct BinaryForm {
+    /// The binary properties (name, schema).
+    files: Vec<(String, Value)>,
+    /// Properties that are not binary.
+    other_fields: usize,
+    /// `$ref`s to it anywhere in the document.
+    uses: usize,
+}
+
+/// Component schemas that have a binary property: the candidates for a multipart body behind a `$ref`.
+fn binary_form_schemas(doc: &Value) -> BTreeMap<String, BinaryForm> {
+    let mut forms = BTreeMap::new();
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return forms;
+    };
+    for (name, schema) in schemas {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let files: Vec<(String, Value)> = props
+            .iter()
+            .filter(|(_, p)| is_binary(p))
+            .map(|(k, p)| (k.clone(), p.clone()))
+            .collect();
+        if !files.is_empty() {
+            let other_fields = props.len() - files.len();
+            forms.insert(
+                name.clone(),
+                BinaryForm {
+                    files,
+                    other_fields,
+                    uses: 0,
+                },
+            );
+        }
+    }
+    count_refs(doc, &mut forms);
+    forms
+}
+
+fn count_refs(value: &Value, forms: &mut BTreeMap<String, BinaryForm>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref" {
+                    if let Some(form) = v
+                        .as_str()
+                        .and_then(ref_target)
+                        .and_then(|n| forms.get_mut(&n))
+                    {
+                        form.uses += 1;
+                    }
+                } else {
+                    count_refs(v, forms);
+                }
+            }
+        }
+        Value::Array(list) => list.iter().for_each(|v| count_refs(v, forms)),
+        _ => {}
+    }
 }
 
 /// True for media types that carry JSON: `application/json`, `text/json`, any `…+json` (vendor types included).
@@ -102,18 +216,50 @@ fn keep_one_json(content: &mut Map<String, Value>) -> Option<String> {
 enum FormKind {
     Plain,
     Binary,
+    /// Behind a `$ref`, now inline: the file part, and the schema's other fields.
+    BinaryRef {
+        schema: String,
+        fields: usize,
+    },
+    /// Behind a `$ref` that something else uses too; left alone.
+    SharedRef {
+        schema: String,
+    },
 }
 
-fn fix_multipart(content: &mut Map<String, Value>) -> Option<FormKind> {
+fn fix_multipart(
+    content: &mut Map<String, Value>,
+    forms: &BTreeMap<String, BinaryForm>,
+) -> Option<FormKind> {
     let media = content.get_mut("multipart/form-data")?;
+    let referenced = media
+        .pointer("/schema/$ref")
+        .and_then(Value::as_str)
+        .and_then(ref_target);
+    if let Some((schema, form)) = referenced.and_then(|n| forms.get_key_value(&n)) {
+        if form.uses != 1 {
+            return Some(FormKind::SharedRef {
+                schema: schema.clone(),
+            });
+        }
+        let files: Map<String, Value> = form.files.iter().cloned().collect();
+        let mut inline = json!({"type": "object", "properties": files});
+        if form.other_fields > 0 {
+            inline[FORM_FIELDS] = json!({"$ref": schema_ref(schema)});
+        }
+        if let Some(m) = media.as_object_mut() {
+            m.insert("schema".into(), inline);
+            m.remove("encoding");
+        }
+        return Some(FormKind::BinaryRef {
+            schema: schema.clone(),
+            fields: form.other_fields,
+        });
+    }
     let has_binary = media
         .pointer("/schema/properties")
         .and_then(Value::as_object)
-        .is_some_and(|props| {
-            props
-                .values()
-                .any(|p| p.get("format").and_then(Value::as_str) == Some("binary"))
-        });
+        .is_some_and(|props| props.values().any(is_binary));
     if has_binary {
         return Some(FormKind::Binary);
     }
@@ -170,6 +316,54 @@ mod tests {
             json!({"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"UserName": {"type": "string"}}}}})
         );
         assert_eq!(doc["paths"]["/upload"]["post"][MULTIPART_MARKER], true);
+    }
+
+    /// The shape of ConnectWise's `POST /system/documents`: the form is a component schema.
+    #[test]
+    fn a_multipart_form_behind_a_ref_is_split_into_its_file_part_and_its_text_fields() {
+        let mut doc = json!({
+            "paths": {"/system/documents": {"post": {
+                "requestBody": {"content": {"multipart/form-data": {
+                    "schema": {"$ref": "#/components/schemas/DocumentFormData"}}}},
+                "responses": {}
+            }}},
+            "components": {"schemas": {
+                "DocumentFormData": {"type": "object", "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "recordId": {"type": "integer", "format": "int32"},
+                    "recordType": {"type": "string"}
+                }},
+                "Shared": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
+                "UsesShared": {"type": "object", "properties": {"s": {"$ref": "#/components/schemas/Shared"}}}
+            }}
+        });
+        doc["paths"]["/other"] = json!({"post": {
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
+            "responses": {}
+        }});
+        let changes = apply(&mut doc);
+        assert_eq!(
+            changes,
+            vec![
+                "POST /system/documents: multipart upload behind `$ref` DocumentFormData (file part and 2 text fields); method emitted by psa-codegen",
+                "POST /other: multipart upload behind `$ref` Shared, which other operations or schemas also use; left as declared",
+            ]
+        );
+        let op = &doc["paths"]["/system/documents"]["post"];
+        assert_eq!(op[MULTIPART_MARKER], true);
+        assert_eq!(
+            op["requestBody"]["content"]["multipart/form-data"]["schema"],
+            json!({"type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
+                   FORM_FIELDS: {"$ref": "#/components/schemas/DocumentFormData"}})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["DocumentFormData"]["properties"],
+            json!({"recordId": {"type": "integer", "format": "int32"}, "recordType": {"type": "string"}})
+        );
+        assert!(doc["paths"]["/other"]["post"]
+            .get(MULTIPART_MARKER)
+            .is_none());
+        assert!(doc["components"]["schemas"]["Shared"]["properties"]["file"].is_object());
     }
 
     #[test]

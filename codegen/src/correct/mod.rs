@@ -11,6 +11,7 @@ mod casing;
 pub mod content_types;
 mod credential_headers;
 mod envelopes;
+mod file_responses;
 mod format_types;
 mod free_form_values;
 mod integer_ids;
@@ -24,6 +25,7 @@ mod property_collisions;
 mod query_param_types;
 mod retry_safe;
 mod schema_names;
+mod schema_types;
 mod secret_properties;
 pub(crate) mod walk;
 
@@ -125,7 +127,14 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "query-param-types",
         "ConnectWise's `conditions`, `childConditions`, `customFieldConditions`, `orderBy` and `fields` are a \
-         query language declared as free strings; they take the typed values of the conditions builder.",
+         query language declared as free strings; they take the typed values of the conditions builder. \
+         Autotask's `search` is a JSON query body as text; it takes the query builder's `Search`.",
+    ),
+    (
+        "schema-types",
+        "Autotask's `QueryModel` declares filter values as the server-side `ValueItem` object \
+         (`{\"IntegerValue\":1}`); the API takes a bare JSON value (`\"value\":1`), so query bodies are the \
+         hand-written `Query`.",
     ),
     (
         "retry-safe",
@@ -135,7 +144,14 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "content-types",
         "One body is listed under several JSON media types (BMS: 4–5) or a vendor JSON type \
-         (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms.",
+         (`application/vnd.connectwise.com+json; version=…`); login forms are declared multipart but are plain forms; \
+         a multipart upload's form may be a `$ref` (ConnectWise `DocumentFormData`).",
+    ),
+    (
+        "file-responses",
+        "BMS declares its two downloads as the empty JSON object `File` (a file result); the ConnectWise 2026.4 \
+         document declares two image downloads without content, only `ContentType = application/octet-stream` \
+         in the description. They answer the file's bytes.",
     ),
     (
         "no-content",
@@ -235,10 +251,18 @@ pub fn correct(
         query_param_types::apply(doc, &corrections.query_param_types),
     );
     run(
+        "schema-types",
+        schema_types::apply(doc, &corrections.schema_types),
+    );
+    run(
         "retry-safe",
         retry_safe::apply(doc, &corrections.retry_safe_path_suffixes),
     );
     run("content-types", content_types::apply(doc));
+    run(
+        "file-responses",
+        file_responses::apply(doc, &corrections.file_schemas),
+    );
     run("no-content", no_content::apply(doc));
     run(
         "envelopes",

@@ -7,6 +7,10 @@
 //! (`psa_clients_runtime::query::ConditionsParam`, …), which the typed builders of
 //! `psa_clients::connectwise::conditions` produce; hand-written text needs an explicit `raw_unchecked`.
 //! The parameter → type list is correction data (`query_param_types` in `specs/corrections/connectwise.toml`).
+//!
+//! The same holds for Autotask's `search` parameter (the 312 `GET …/query` and `…/query/count`): a whole JSON
+//! query body as text, declared as a free string. It takes `psa_clients_runtime::autotask::filter::Search`,
+//! made from the query builder's `Query` (`query_param_types` in `specs/corrections/autotask.toml`).
 
 use std::collections::BTreeMap;
 

@@ -23,6 +23,8 @@ pub struct Tenant {
     pub store: Store,
     /// Issued token pairs.
     pub sessions: Vec<Session>,
+    /// The bytes of uploaded attachments (`POST /v2/system/attachments/{moduleId}/{objectId}`), by `attachments/{moduleId}/{objectId}/{id}`.
+    pub(crate) files: std::collections::BTreeMap<String, crate::files::StoredFile>,
 }
 
 impl Tenant {

@@ -133,6 +133,8 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
             update(ctx, matched, "contacts", "id", op == "PatchContact")
         }
         "DeleteContact" => delete(ctx, "contacts", id_param(matched, "Id")),
+        "AttachmentsPost" => upload_attachment(ctx, matched),
+        "DownloadAttachment" => download_attachment(&ctx, matched),
         "GetTickets" => list(&ctx, "tickets", &ctx.req.query, &["title"]),
         "SearchTickets" => search_tickets(&ctx),
         "PostTicket" => create(ctx, route, table, "tickets", None),
@@ -217,6 +219,73 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
             ok(json!({ "userName": ctx.user, "tenant": super::auth::TENANT, "email": ctx.user }))
         }
         _ => example(route, table),
+    }
+}
+
+/// `POST /v2/system/attachments/{moduleId}/{objectId}`: a `multipart/form-data` upload with the file part
+/// `formFile`, stored as an attachment of the object (answered as a one-item list, as the document declares)
+/// with its bytes kept for `…/{attachmentId}/download`.
+fn upload_attachment(ctx: Ctx<'_>, matched: &Matched<'_>) -> Response {
+    let (Some(module), Some(object)) =
+        (id_param(matched, "moduleId"), id_param(matched, "objectId"))
+    else {
+        return validation(&["moduleId", "objectId"]);
+    };
+    let file = match crate::files::parse_upload(ctx.req, "formFile") {
+        Ok(upload) => match upload.file {
+            Some(file) => file,
+            None => return validation(&["formFile"]),
+        },
+        Err(message) => {
+            let mut body = vendor_error::bms_envelope_error(400, &message);
+            body["error"]["subErrors"] = json!([message]);
+            return http::json(StatusCode::BAD_REQUEST, &body);
+        }
+    };
+    let extension = file
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    let record = json!({
+        "originalFileName": file.file_name,
+        "aliasName": file.file_name,
+        "fileType": extension,
+        "objectId": object,
+        "moduleId": module,
+        "createdByName": ctx.user,
+        "createdOn": stamp(ctx.now),
+        "isUploadedToBlob": true,
+    });
+    let key = format!("attachments/{module}/{object}");
+    let id = ctx.tenant.store.insert(&key, record);
+    let mut stored = file;
+    stored.attached_to = Some(format!("module {module}/object {object}"));
+    ctx.tenant.files.insert(format!("{key}/{id}"), stored);
+    match ctx.tenant.store.get(&key, id) {
+        Some(record) => ok(json!([record])),
+        None => business_error("Attachment not found."),
+    }
+}
+
+/// `GET /v2/system/attachments/{moduleId}/{objectId}/{attachmentId}/download`: the uploaded bytes, with the
+/// media type and file name they came with. An unknown attachment is a 404 in the error envelope (a file
+/// download has no `Success: false` body to hide an error in).
+fn download_attachment(ctx: &Ctx<'_>, matched: &Matched<'_>) -> Response {
+    let key = format!(
+        "attachments/{}/{}",
+        matched.param("moduleId").unwrap_or_default(),
+        matched.param("objectId").unwrap_or_default()
+    );
+    let file = id_param(matched, "attachmentId")
+        .filter(|id| ctx.tenant.store.get(&key, *id).is_some())
+        .and_then(|id| ctx.tenant.files.get(&format!("{key}/{id}")));
+    match file {
+        Some(file) => crate::files::download(file),
+        None => http::json(
+            StatusCode::NOT_FOUND,
+            &vendor_error::bms_envelope_error(404, "Attachment not found."),
+        ),
     }
 }
 

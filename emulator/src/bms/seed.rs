@@ -108,5 +108,6 @@ pub(crate) fn tenant(seed: u64, tickets: usize) -> Tenant {
     Tenant {
         store,
         sessions: Vec::new(),
+        files: Default::default(),
     }
 }

@@ -33,6 +33,8 @@ pub struct Tenant {
     pub member_keys: Vec<MemberKey>,
     /// Record changes of the current request, turned into callbacks after it.
     pub(crate) changes: Vec<crate::hooks::Change>,
+    /// The bytes of uploaded documents (`POST /system/documents`), by `system/documents/{id}`.
+    pub(crate) files: std::collections::BTreeMap<String, crate::files::StoredFile>,
 }
 
 impl Tenant {

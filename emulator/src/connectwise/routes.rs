@@ -150,6 +150,15 @@ fn answer(ctx: Ctx<'_>, matched: &Matched<'_>, table: &RouteTable) -> Response {
     {
         return member_token(ctx, matched);
     }
+    if route.template.eq_ignore_ascii_case("/system/documents") && route.method == "POST" {
+        return upload_document(ctx);
+    }
+    if route
+        .template
+        .eq_ignore_ascii_case("/system/documents/{id}/download")
+    {
+        return download_document(&ctx, matched);
+    }
     if route.template == "/system/info" {
         return http::json(
             StatusCode::OK,
@@ -810,6 +819,103 @@ fn member_token(ctx: Ctx<'_>, matched: &Matched<'_>) -> Response {
     let body = json!({ "publicKey": key.public_key, "privateKey": key.private_key, "expiration": stamp(expires) });
     ctx.tenant.member_keys.push(key);
     http::json(StatusCode::OK, &body)
+}
+
+/// `POST /system/documents`: a `multipart/form-data` upload with the file part `file` and the text fields
+/// `recordType`, `recordId`, `title`, `privateFlag`, … . Stored as a `DocumentInfo` (201), its bytes kept for
+/// `GET /system/documents/{id}/download`. A ticket document needs the ticket to exist.
+fn upload_document(ctx: Ctx<'_>) -> Response {
+    let refuse = |code: &str, message: String, field: &str| {
+        invalid(
+            "document",
+            vec![json!({"code": code, "message": message, "resource": "document", "field": field})],
+        )
+    };
+    let upload = match crate::files::parse_upload(ctx.req, "file") {
+        Ok(upload) => upload,
+        Err(message) => return refuse("InvalidObject", message, "file"),
+    };
+    let Some(file) = upload.file.clone() else {
+        return refuse("MissingRequiredField", "file is required".into(), "file");
+    };
+    let Some(record_type) = upload.field("recordType").map(str::to_owned) else {
+        return refuse(
+            "MissingRequiredField",
+            "recordType is required".into(),
+            "recordType",
+        );
+    };
+    let Some(record_id) = upload.field("recordId").and_then(|v| v.parse::<i64>().ok()) else {
+        return refuse(
+            "MissingRequiredField",
+            "recordId is required".into(),
+            "recordId",
+        );
+    };
+    if record_type.eq_ignore_ascii_case("Ticket")
+        && ctx.tenant.store.get("service/tickets", record_id).is_none()
+    {
+        return refuse(
+            "InvalidObject",
+            format!("Ticket with id {record_id} not found"),
+            "recordId",
+        );
+    }
+    let flag = |name: &str| {
+        upload
+            .field(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    };
+    let guid = format!("{:032x}", fastrand::u128(..));
+    let title = upload
+        .field("title")
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&file.file_name)
+        .to_owned();
+    let record = json!({
+        "title": title,
+        "fileName": file.file_name,
+        "serverFileName": format!("{guid}_{}", file.file_name),
+        "owner": ctx.caller.identifier(),
+        "linkFlag": false,
+        "imageFlag": file.content_type.starts_with("image/"),
+        "publicFlag": !flag("privateFlag"),
+        "htmlTemplateFlag": false,
+        "readOnlyFlag": false,
+        "size": file.bytes.len(),
+        "urlFlag": false,
+        "guid": guid,
+    });
+    let id = ctx.tenant.store.insert("system/documents", record);
+    let mut stored = file;
+    stored.attached_to = Some(format!("{record_type}/{record_id}"));
+    ctx.tenant
+        .files
+        .insert(format!("system/documents/{id}"), stored);
+    match ctx.tenant.store.get_mut("system/documents", id) {
+        Some(record) => {
+            record["_info"] = json!({
+                "lastUpdated": stamp(ctx.now),
+                "updatedBy": ctx.caller.identifier(),
+                "download_href": format!("{}/system/documents/{id}/download", ctx.api_base),
+            });
+            http::json(StatusCode::CREATED, record)
+        }
+        None => http::empty(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
+/// `GET /system/documents/{id}/download`: the uploaded bytes, with the media type and file name they came with.
+fn download_document(ctx: &Ctx<'_>, matched: &Matched<'_>) -> Response {
+    let id = matched.param("id").unwrap_or_default();
+    match id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| ctx.tenant.files.get(&format!("system/documents/{id}")))
+    {
+        Some(file) => crate::files::download(file),
+        None => not_found("system/documents", id),
+    }
 }
 
 /// An answer in the shape of the route's response schema.

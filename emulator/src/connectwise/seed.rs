@@ -233,5 +233,6 @@ pub(crate) fn tenant(seed: u64, tickets: usize, base_url: &str) -> Tenant {
         store,
         member_keys: Vec::new(),
         changes: Vec::new(),
+        files: Default::default(),
     }
 }
