@@ -388,21 +388,22 @@ fn response_models_check_required_and_always_present_fields() {
         // BMS: one response schema keeps a `required` list; no always-present data (no real BMS bodies to
         // found it on).
         ("kaseya-bms.json", vec![summary(1, 1, 0)], 0, 1, 0),
-        // Autotask: no `required` lists; every entity's `id` (157), the query envelopes' `items` and
-        // `pageDetails` (156 each), the get envelopes' `item` (157) and the create answer's `itemId`; accessors
-        // for the 157 ids, 156 lists and `itemId` (`pageDetails` and `item` are models: checked, no accessor).
+        // Autotask: 15 `required` properties, all from the `additions` models (the document lists none); every
+        // entity's `id` (171), the query envelopes' `items` and `pageDetails` (170 each), the get envelopes'
+        // `item` (171) and the create answer's `itemId`; accessors for the 171 ids, 170 lists and `itemId`
+        // (`pageDetails` and `item` are models: checked, no accessor).
         (
             "autotask.json",
             vec![
-                "always-present *Model.id: 157 response schemas".to_owned(),
-                "always-present *QueryResult.items: 156 response schemas".to_owned(),
-                "always-present *QueryResult.pageDetails: 156 response schemas".to_owned(),
-                "always-present *ItemResult.item: 157 response schemas".to_owned(),
-                summary(0, 0, 627),
+                "always-present *Model.id: 171 response schemas".to_owned(),
+                "always-present *QueryResult.items: 170 response schemas".to_owned(),
+                "always-present *QueryResult.pageDetails: 170 response schemas".to_owned(),
+                "always-present *ItemResult.item: 171 response schemas".to_owned(),
+                summary(15, 3, 683),
             ],
-            627,
-            627,
-            314,
+            683,
+            698,
+            342,
         ),
         // ConnectWise: 395 required properties of 230 response schemas, the `id` of 190 references and 13
         // records; every one of the 598 is checked by its model (none lost to the schema-to-type naming).
@@ -418,6 +419,8 @@ fn response_models_check_required_and_always_present_fields() {
         ),
     ];
     assert_eq!(found, expected);
+}
+
 /// The changes one correction pass made to a document.
 fn pass_changes(prepared: &psa_codegen::Prepared, name: &str) -> Vec<String> {
     prepared
@@ -441,9 +444,9 @@ fn bms_bare_get_by_ids_are_enveloped_and_bare_models_refuse_envelopes() {
     assert_eq!(
         pass_changes(&prepared, "envelopes"),
         [
-            "GET /v2/crm/accounts/summary/{id} (GetAccountSummary): 200 response is \
+            "GET /v2/crm/accounts/summary/{id} (get_account): 200 response is \
              `AccountSummaryOutputDtoResponse`, not the bare `AccountSummaryOutputDto`",
-            "GET /v2/crm/contacts/summary/{id} (GetContactSummary): 200 response is \
+            "GET /v2/crm/contacts/summary/{id} (get_contact): 200 response is \
              `ContactsSummaryOutputDtoResponse`, not the bare `ContactsSummaryOutputDto`",
         ]
     );
@@ -511,8 +514,8 @@ fn float_ids_are_integers_on_the_real_documents() {
     }
 }
 
-/// Every Autotask query operation takes the hand-written query builder's types: the 312 `POST …/query` and
-/// `…/query/count` bodies are `filter::Query` (bare filter values), the 312 `GET …/query` and `…/query/count`
+/// Every Autotask query operation takes the hand-written query builder's types: the 340 `POST …/query` and
+/// `…/query/count` bodies are `filter::Query` (bare filter values), the 340 `GET …/query` and `…/query/count`
 /// `search` texts are `filter::Search`; the document's `ValueItem` filter model is not generated.
 #[test]
 fn autotask_query_operations_take_the_query_builder_types() {
@@ -532,14 +535,14 @@ fn autotask_query_operations_take_the_query_builder_types() {
     assert_eq!(
         changes("schema-types"),
         vec![
-            "QueryModel (request body of 312 operations) is `psa_clients_runtime::autotask::filter::Query`",
+            "QueryModel (request body of 340 operations) is `psa_clients_runtime::autotask::filter::Query`",
             "removed CollectionItem, Filter, ValueItem: only the replaced schemas used them",
         ]
     );
     assert_eq!(
         changes("query-param-types"),
         vec![
-            "query parameter `search` of 312 operations takes `psa_clients_runtime::autotask::filter::Search`"
+            "query parameter `search` of 340 operations takes `psa_clients_runtime::autotask::filter::Search`"
         ]
     );
     let source: String = rendered
@@ -571,6 +574,10 @@ fn autotask_query_operations_take_the_query_builder_types() {
         assert!(!source.contains(gone), "{gone}");
     }
 }
+
+/// Autotask: 170 entities (14 of them from `additions`) × (`…/query`, `…/query/count`), once as POST bodies and
+/// once as GET `search` texts.
+const AUTOTASK_QUERY_BODIES: usize = 340;
 
 /// File uploads are multipart with a real file part (and their other form fields typed), downloads are bytes:
 /// every such operation of the four documents, counted.
