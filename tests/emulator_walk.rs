@@ -166,7 +166,7 @@ async fn every_autotask_operation_answers_through_the_generated_client() {
         psa_clients::autotask::walk::walk(client.api(), &sampler).await,
         &mut result,
     );
-    assert_eq!(psa_clients::autotask::walk::STEPS.len(), 2070);
+    assert_eq!(psa_clients::autotask::walk::STEPS.len(), 2276);
     check(
         "Autotask",
         &result,

@@ -222,9 +222,9 @@ fn bms_like() {
     assert_eq!(
         g.changes("envelopes"),
         [
-            "GET /v2/crm/accounts/summary/{id} (GetAccountSummary): 200 response is `AccountSummaryResponse`, \
+            "GET /v2/crm/accounts/summary/{id} (get_account): 200 response is `AccountSummaryResponse`, \
              not the bare `AccountSummary`",
-            "GET /v2/crm/contacts/summary/{id} (GetContactSummary): 200 response is `ContactsSummaryResponse`, \
+            "GET /v2/crm/contacts/summary/{id} (get_contact): 200 response is `ContactsSummaryResponse`, \
              not the bare `ContactsSummary`",
         ]
     );

@@ -623,7 +623,11 @@ mod tests {
         for case in cases {
             let mut file = types(case);
             let before = file.to_token_stream().to_string();
-            assert_eq!(apply(&mut file, &BTreeMap::new(), false), (0, 0), "{before}");
+            assert_eq!(
+                apply(&mut file, &BTreeMap::new(), false),
+                (0, 0),
+                "{before}"
+            );
             assert_eq!(file.to_token_stream().to_string(), before);
         }
     }

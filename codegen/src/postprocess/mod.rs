@@ -86,7 +86,8 @@ pub fn apply(
     // Before `lean-deserialize`, which drops the serde attributes of models that only deserialize.
     let always_present = always_present::apply(file, &expected);
     // Last among the model passes: it reads the serde attributes the others write.
-    let (lean_deserialize, expected_fields) = lean_deserialize::apply(file, &expected, envelope_guard);
+    let (lean_deserialize, expected_fields) =
+        lean_deserialize::apply(file, &expected, envelope_guard);
     PostprocessReport {
         aliases,
         timestamps,

@@ -26,10 +26,19 @@ pub struct WalkReport {
 
 /// The walk file for a generated client file, and its counts. `None` when the file has no operations.
 pub fn emit(file: &syn::File, spec: &OpenAPI) -> (Option<String>, WalkReport) {
+    // Method name → the vendor's operationId (a renamed operation keeps it in an extension), which is what the
+    // emulator's routes and the walk's samplers know it by.
     let spec_ids: BTreeMap<String, String> = spec
         .operations()
-        .filter_map(|(_, _, op)| op.operation_id.as_ref())
-        .map(|id| (method_name(id), id.clone()))
+        .filter_map(|(_, _, op)| {
+            let id = op.operation_id.as_ref()?;
+            let vendor_id = op
+                .extensions
+                .get(crate::correct::VENDOR_OPERATION_ID_EXTENSION)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(id);
+            Some((method_name(id), vendor_id.to_owned()))
+        })
         .collect();
     let builders: BTreeMap<String, &ItemStruct> = builder_items(file)
         .iter()
