@@ -1,7 +1,7 @@
 //! The seam between generated clients and the hand-written transport.
 //!
 //! Every generated `Client` carries a [`Hooks`] value (progenitor's "inner type") and sends each request
-//! through [`Hooks::exec`] instead of calling `reqwest` directly. `psa_clients` plugs its pipeline (auth,
+//! through `Hooks::exec` instead of calling `reqwest` directly. `psa_clients` plugs its pipeline (auth,
 //! retries, limits, error classification) in as an [`Executor`]; the generated crates know nothing of it,
 //! which keeps them free of a dependency on the hand-written crate and lets both compile in parallel.
 

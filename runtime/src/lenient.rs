@@ -476,7 +476,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
 fn integral(v: f64) -> Option<i64> {
     // 2^63 is exactly representable; every whole f64 below it in magnitude converts exactly.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    (v.fract() == 0.0 && v >= -LIMIT && v < LIMIT).then_some(v as i64)
+    (v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v)).then_some(v as i64)
 }
 
 /// The elements of a list field, where an element that is an integral float (`12.0`) is read as an integer by

@@ -2,7 +2,7 @@
 //!
 //! Emits a separate file (not part of the client's API surface, compiled only with the generated crate's
 //! `emulator-walk` feature) with, for every builder-style operation, an `async` block that sets each required
-//! parameter from a sample ([`psa_clients_runtime::walk`]) and sends. The Rust type of each parameter is read
+//! parameter from a sample (`psa_clients_runtime::walk`) and sends. The Rust type of each parameter is read
 //! from the builder struct's field (`Result<T, String>` is required, `Result<Option<T>, String>` optional), so
 //! the sample decodes into exactly the type the setter takes. A test asserts on the real documents that every
 //! operation but the hand-emitted multipart uploads is walked, so a progenitor change that alters the builder

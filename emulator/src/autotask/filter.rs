@@ -33,7 +33,7 @@ pub fn matches(filter: &[Value], record: &Value) -> Result<bool, FilterError> {
 /// Checks a filter without a record (so that an empty result does not hide a malformed filter).
 ///
 /// # Errors
-/// As [`matches`].
+/// As [`matches()`].
 pub fn validate(filter: &[Value]) -> Result<(), FilterError> {
     matches(filter, &Value::Object(serde_json::Map::new())).map(|_| ())
 }
