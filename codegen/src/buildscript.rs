@@ -70,6 +70,10 @@ pub fn main() {
     };
     println!("cargo::rerun-if-env-changed={}", manifest::SPECS_DIR_ENV);
     println!("cargo::rerun-if-env-changed={}", locate::ACCEPT_ENV);
+    println!(
+        "cargo::rerun-if-env-changed={}",
+        crate::postprocess::lean_deserialize::UNKNOWN_FIELDS_ENV
+    );
     let crate_dir = PathBuf::from(manifest_dir);
     let context = BuildContext::detect(&crate_dir);
     let inputs = BuildInputs {

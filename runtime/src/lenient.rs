@@ -191,11 +191,17 @@ where
     };
     let outcome = map.next_value_seed(Lenient::<T> {
         shape,
-        name,
+        leaf: (shape == Shape::Scalar).then_some(name),
         marker: PhantomData,
     });
     collect::leave(mark);
-    match outcome? {
+    settle(slot, outcome?, name, extra);
+    Ok(())
+}
+
+/// Puts a decoded value in its slot, or keeps the misfit in `extra` and reports it.
+fn settle<T>(slot: &mut Option<T>, outcome: Outcome<T>, name: &'static str, extra: &mut Extra) {
+    match outcome {
         Ok(value) => *slot = Some(value),
         Err((value, message)) => {
             collect::record(Finding {
@@ -207,6 +213,61 @@ where
             extra.record(name, value, message);
         }
     }
+}
+
+/// A list field's type: `Vec<E>` (a defaulted field) or `Option<Vec<E>>`.
+pub trait ListField: Sized {
+    /// The type of one element.
+    type Element;
+
+    /// The field's value made of the decoded elements.
+    fn from_elements(elements: Vec<Self::Element>) -> Self;
+}
+
+impl<E> ListField for Vec<E> {
+    type Element = E;
+
+    fn from_elements(elements: Vec<E>) -> Self {
+        elements
+    }
+}
+
+impl<E> ListField for Option<Vec<E>> {
+    type Element = E;
+
+    fn from_elements(elements: Vec<E>) -> Self {
+        Some(elements)
+    }
+}
+
+/// Reads the list field `name` into `slot` like [`set`] with [`Shape::List`], and also when one element does not
+/// fit: each element is read leniently as `element` says (`None`: as its type asks, for JSON values and enums),
+/// and the first one of the wrong shape (`"x"` in a list of integers, `null` in a list of models) leaves the
+/// field absent and keeps the whole list as received in `extra`, with the element's index in the reason. The
+/// elements read before it are written back from their decoded values, which give back what was received (the
+/// models' round trip), so nothing of the list is lost and the record does not fail.
+pub fn set_list<'de, L, A>(
+    slot: &mut Option<L>,
+    map: &mut A,
+    name: &'static str,
+    element: Option<Shape>,
+    extra: &mut Extra,
+) -> Result<(), A::Error>
+where
+    L: ListField + Deserialize<'de>,
+    L::Element: Deserialize<'de> + Serialize,
+    A: MapAccess<'de>,
+{
+    if slot.is_some() || extra.problems.iter().any(|p| p.field == name) {
+        return Err(de::Error::duplicate_field(name));
+    }
+    let mark = collect::enter(Segment::Field(name));
+    let outcome = map.next_value_seed(LenientList::<L> {
+        element,
+        marker: PhantomData,
+    });
+    collect::leave(mark);
+    settle(slot, outcome?, name, extra);
     Ok(())
 }
 
@@ -318,7 +379,9 @@ type Outcome<T> = Result<T, (Value, String)>;
 
 struct Lenient<T> {
     shape: Shape,
-    name: &'static str,
+    /// The field a strict-mode error names at the end of its path: a single value's own name (a container's is
+    /// on the collector's path already, see `set`), none for a list's element.
+    leaf: Option<&'static str>,
     marker: PhantomData<T>,
 }
 
@@ -332,10 +395,8 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Lenient<T> {
         })?;
         if let Err((_, message)) = &outcome {
             if collect::strict() {
-                // Inside the field's value, so the decoder's error path ends in the field. A container field
-                // is on the collector's path already; a single value is not (see `set`).
-                let leaf = (self.shape == Shape::Scalar).then_some(self.name);
-                collect::fail(DriftKind::WrongType, leaf, message.clone());
+                // Inside the field's value, so the decoder's error path ends in the field.
+                collect::fail(DriftKind::WrongType, self.leaf, message.clone());
                 return Err(de::Error::custom(message));
             }
         }
@@ -469,6 +530,143 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
             value,
             format!("expected {}, found an object", self.shape.describe()),
         )))
+    }
+}
+
+/// A list field's value, element by element (see [`set_list`]).
+struct LenientList<L> {
+    element: Option<Shape>,
+    marker: PhantomData<L>,
+}
+
+impl<'de, L> DeserializeSeed<'de> for LenientList<L>
+where
+    L: ListField + Deserialize<'de>,
+    L::Element: Deserialize<'de> + Serialize,
+{
+    type Value = Outcome<L>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<L>, D::Error> {
+        deserializer.deserialize_any(ListVisitor::<L> {
+            element: self.element,
+            marker: PhantomData,
+        })
+    }
+}
+
+struct ListVisitor<L> {
+    element: Option<Shape>,
+    marker: PhantomData<L>,
+}
+
+impl<L> ListVisitor<L> {
+    /// What a list field does with an input that is not a list: the same as [`set`] (it is a misfit).
+    fn whole(&self) -> LenientVisitor<L> {
+        LenientVisitor {
+            shape: Shape::List,
+            marker: PhantomData,
+        }
+    }
+}
+
+macro_rules! not_a_list {
+    ($($method:ident($($arg:ident: $ty:ty),*))*) => {$(
+        fn $method<E: de::Error>(self, $($arg: $ty),*) -> Result<Outcome<L>, E> {
+            self.whole().$method($($arg),*)
+        }
+    )*};
+}
+
+impl<'de, L> Visitor<'de> for ListVisitor<L>
+where
+    L: ListField + Deserialize<'de>,
+    L::Element: Deserialize<'de> + Serialize,
+{
+    type Value = Outcome<L>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    not_a_list! {
+        visit_bool(v: bool) visit_i64(v: i64) visit_u64(v: u64) visit_f64(v: f64)
+        visit_borrowed_str(v: &'de str) visit_str(v: &str) visit_string(v: String) visit_unit() visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<L>, D::Error> {
+        self.whole().visit_some(deserializer)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Outcome<L>, A::Error> {
+        self.whole().visit_map(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Outcome<L>, A::Error> {
+        let mark = collect::enter(Segment::Elements);
+        let outcome = elements(&mut seq, self.element);
+        collect::leave(mark);
+        outcome
+    }
+}
+
+/// Reads a list's elements; at the first misfit, the list as received and why.
+fn elements<'de, L, A>(seq: &mut A, element: Option<Shape>) -> Result<Outcome<L>, A::Error>
+where
+    L: ListField,
+    L::Element: Deserialize<'de> + Serialize,
+    A: SeqAccess<'de>,
+{
+    // Bounded: the hint comes from the input.
+    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+    while let Some(outcome) = seq.next_element_seed(Element::<L::Element> {
+        shape: element,
+        marker: PhantomData,
+    })? {
+        let (misfit, message) = match outcome {
+            Ok(item) => {
+                items.push(item);
+                continue;
+            }
+            Err(misfit) => misfit,
+        };
+        let index = items.len();
+        let mut received = Vec::with_capacity(index + 1);
+        for item in &items {
+            // A decoded element serializes to what was received (the round trip the models keep); a type that
+            // could not would lose data here, so that fails the record instead.
+            received.push(serde_json::to_value(item).map_err(de::Error::custom)?);
+        }
+        received.push(misfit);
+        while let Some(rest) = seq.next_element::<Value>()? {
+            received.push(rest);
+        }
+        return Ok(Err((
+            Value::Array(received),
+            format!("element {index}: {message}"),
+        )));
+    }
+    Ok(Ok(L::from_elements(items)))
+}
+
+/// One element of a list field: leniently in `shape`, or as its type asks (`None`).
+struct Element<E> {
+    shape: Option<Shape>,
+    marker: PhantomData<E>,
+}
+
+impl<'de, E: Deserialize<'de>> DeserializeSeed<'de> for Element<E> {
+    type Value = Outcome<E>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<E>, D::Error> {
+        match self.shape {
+            Some(shape) => Lenient::<E> {
+                shape,
+                leaf: None,
+                marker: PhantomData,
+            }
+            .deserialize(deserializer),
+            None => E::deserialize(IntegralElement(deserializer)).map(Ok),
+        }
     }
 }
 
@@ -693,7 +891,13 @@ mod tests {
                                 Shape::Scalar,
                                 &mut extra,
                             )?,
-                            "tags" => set(&mut tags, &mut map, "tags", Shape::List, &mut extra)?,
+                            "tags" => set_list(
+                                &mut tags,
+                                &mut map,
+                                "tags",
+                                Some(Shape::Scalar),
+                                &mut extra,
+                            )?,
                             "member" => {
                                 set(&mut member, &mut map, "member", Shape::Object, &mut extra)?
                             }
@@ -793,6 +997,35 @@ mod tests {
         assert_eq!(notes[0].extra.problems()[0].field, "tags");
         assert_eq!(notes[1].extra.get("extraKey"), Some(&json!(true)));
         assert_eq!(serde_json::to_value(&notes).expect("serializes"), body);
+    }
+
+    #[test]
+    fn one_element_of_the_wrong_shape_keeps_the_whole_list_and_never_fails_the_record() {
+        for (tags, index) in [
+            (json!(["a", 1, "b"]), 1),
+            (json!([{"x": 1}, "a"]), 0),
+            (json!(["a", "b", null]), 2),
+            (json!([["nested"]]), 0),
+        ] {
+            let body = json!({"id": 7, "tags": tags, "internalFlag": true});
+            let note: Note =
+                serde_json::from_str(&body.to_string()).expect("one bad element never fails");
+            assert_eq!((note.id, &note.tags), (Some(7), &None), "{body}");
+            assert_eq!(note.extra.get("tags"), Some(&tags));
+            let problem = &note.extra.problems()[0];
+            assert_eq!(problem.field, "tags");
+            assert!(
+                problem.message.starts_with(&format!("element {index}: ")),
+                "{problem:?}"
+            );
+            // Written back as received, elements before and after the misfit included.
+            assert_eq!(serde_json::to_value(&note).expect("serializes"), body);
+        }
+        let good: Note = serde_json::from_str(r#"{"tags": ["a", "b"]}"#).expect("decodes");
+        assert_eq!(good.tags, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert!(good.extra.is_empty());
+        let empty: Note = serde_json::from_str(r#"{"tags": [], "id": null}"#).expect("decodes");
+        assert_eq!(empty.tags, Some(Vec::new()));
     }
 
     #[test]

@@ -30,6 +30,11 @@
 //! a body that is obviously the vendor's `{success, error, result}` envelope — every key one of those (either
 //! casing) and none of its own fields — with a decode error (`psa_clients_runtime::lenient::refuse_envelope`),
 //! where it would otherwise read as a record with every field `None` and the envelope in `extra`.
+//!
+//! [`UNKNOWN_FIELDS_ENV`] set to `skip` generates every model strict instead (unknown keys skipped, no `extra`,
+//! misfits fail the record): the models as they were before this policy, so its compile-time and decode cost can
+//! be measured side by side (README "Nothing lost, nothing fails"). It is for that measurement only; the
+//! library's promises hold only for the default.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +45,29 @@ use syn::{parse_quote, Attribute, Fields, Item, ItemStruct, LitStr, Meta, Token}
 
 use crate::correct::ExpectedFields;
 
+/// The environment variable that switches the policy off for a measurement (see the module docs); the generated
+/// crates' build script re-runs when it changes.
+pub const UNKNOWN_FIELDS_ENV: &str = "PSA_CODEGEN_UNKNOWN_FIELDS";
+
+/// What the models do with keys and values the document does not predict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// Keep them in `extra` and read misfits as absent (the library's policy).
+    Keep,
+    /// Skip unknown keys and fail on misfits, as serde's derive does (for measuring the policy's cost only).
+    Skip,
+}
+
+impl UnknownFields {
+    /// The policy [`UNKNOWN_FIELDS_ENV`] asks for: `skip`, or `Keep` when it is unset or anything else.
+    pub fn from_env() -> Self {
+        match std::env::var(UNKNOWN_FIELDS_ENV).as_deref() {
+            Ok("skip") => Self::Skip,
+            _ => Self::Keep,
+        }
+    }
+}
+
 /// Applies the pass to the `types` module of a generated file, with the expected fields of the response models
 /// by type name; returns how many structs it rewrote and how many fields it checks for presence.
 /// `envelope_guard`: lenient models refuse a body that is the BMS envelope (see the module docs).
@@ -48,12 +76,13 @@ pub fn apply(
     expected: &BTreeMap<String, &ExpectedFields>,
     envelope_guard: bool,
 ) -> (usize, usize) {
+    let unknown = UnknownFields::from_env();
     let mut rewritten = (0, 0);
     for item in &mut file.items {
         if let Item::Mod(m) = item {
             if m.ident == "types" {
                 if let Some((_, items)) = &mut m.content {
-                    let (structs, checked) = apply_items(items, expected, envelope_guard);
+                    let (structs, checked) = apply_items(items, expected, envelope_guard, unknown);
                     rewritten.0 += structs;
                     rewritten.1 += checked;
                 }
@@ -67,6 +96,7 @@ fn apply_items(
     items: &mut Vec<Item>,
     expected: &BTreeMap<String, &ExpectedFields>,
     envelope_guard: bool,
+    unknown: UnknownFields,
 ) -> (usize, usize) {
     let names = TypeNames::of(items);
     let mut rewritten = 0;
@@ -76,14 +106,16 @@ fn apply_items(
         let lean = match &mut item {
             Item::Struct(s) => {
                 let expected = expected.get(&s.ident.to_string()).copied();
-                lean_impl(s, &names, expected, envelope_guard).map(|(imp, lenient, expects)| {
-                    remove_derive(s);
-                    if lenient {
-                        add_extra_field(s);
-                    }
-                    checked += expects;
-                    imp
-                })
+                lean_impl(s, &names, expected, envelope_guard, unknown).map(
+                    |(imp, lenient, expects)| {
+                        remove_derive(s);
+                        if lenient {
+                            add_extra_field(s);
+                        }
+                        checked += expects;
+                        imp
+                    },
+                )
             }
             _ => None,
         };
@@ -106,6 +138,8 @@ struct Field {
     default: bool,
     /// How a lenient model reads it; `None`: strictly (a required field, or a type that takes any shape).
     shape: Option<Shape>,
+    /// How a lenient list's elements are read (`lenient::set_list`); `None`: as their type asks.
+    element: Option<Shape>,
     /// A lenient model's field the response must have (document-required or always present): its absence is
     /// reported as drift.
     expected: bool,
@@ -117,6 +151,17 @@ enum Shape {
     Scalar,
     List,
     Object,
+}
+
+impl Shape {
+    /// The variant's name in `psa_clients_runtime::lenient::Shape`.
+    fn tokens(self) -> TokenStream {
+        match self {
+            Shape::Scalar => quote!(Scalar),
+            Shape::List => quote!(List),
+            Shape::Object => quote!(Object),
+        }
+    }
 }
 
 /// The name of the field that keeps what a lenient model does not declare.
@@ -163,6 +208,19 @@ fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
     }
 }
 
+/// `T` of `Vec<T>` (or of any type with one generic argument; only a list's is asked for).
+fn single_generic(ty: &syn::Type) -> Option<&syn::Type> {
+    match &last_segment(ty)?.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => {
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// `T` of `Option<T>`.
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let last = last_segment(ty)?;
@@ -199,6 +257,7 @@ fn lean_impl(
     names: &TypeNames,
     expected: Option<&ExpectedFields>,
     envelope_guard: bool,
+    unknown: UnknownFields,
 ) -> Option<(Item, bool, usize)> {
     if !derives_deserialize(&s.attrs) || !s.generics.params.is_empty() {
         return None;
@@ -214,6 +273,7 @@ fn lean_impl(
         return None;
     };
     let lenient = !deny_unknown
+        && unknown == UnknownFields::Keep
         && named
             .named
             .iter()
@@ -227,6 +287,7 @@ fn lean_impl(
             aliases: Vec::new(),
             default: false,
             shape: None,
+            element: None,
             expected: false,
         };
         for meta in serde_metas(&f.attrs)? {
@@ -246,11 +307,15 @@ fn lean_impl(
         if lenient {
             // Optional and defaulted fields can be absent; required ones stay strict.
             let optional = option_inner(&f.ty);
-            field.shape = match optional {
-                Some(inner) => names.shape(inner),
-                None if field.default => names.shape(&f.ty),
+            let read = match optional {
+                Some(inner) => Some(inner),
+                None if field.default => Some(&f.ty),
                 None => None,
             };
+            field.shape = read.and_then(|ty| names.shape(ty));
+            field.element = read
+                .and_then(single_generic)
+                .and_then(|element| names.shape(element));
             // A strict field's absence is an error already.
             field.expected = (optional.is_some() || field.default)
                 && expected.is_some_and(|e| e.expects(&field.wire));
@@ -288,12 +353,23 @@ fn render(
         let aliases = &f.aliases;
         let read = match f.shape {
             None => quote!(::psa_clients_runtime::de::set(&mut #slot, &mut map, #wire)?),
-            Some(shape) => {
-                let shape = match shape {
-                    Shape::Scalar => quote!(Scalar),
-                    Shape::List => quote!(List),
-                    Shape::Object => quote!(Object),
+            // Element by element, so one element of the wrong shape does not fail the record.
+            Some(Shape::List) => {
+                let element = match f.element {
+                    Some(shape) => {
+                        let shape = shape.tokens();
+                        quote!(::std::option::Option::Some(::psa_clients_runtime::lenient::Shape::#shape))
+                    }
+                    None => quote!(::std::option::Option::None),
                 };
+                quote! {
+                    ::psa_clients_runtime::lenient::set_list(
+                        &mut #slot, &mut map, #wire, #element, &mut __extra,
+                    )?
+                }
+            }
+            Some(shape) => {
+                let shape = shape.tokens();
                 quote! {
                     ::psa_clients_runtime::lenient::set(
                         &mut #slot, &mut map, #wire, ::psa_clients_runtime::lenient::Shape::#shape, &mut __extra,
@@ -495,7 +571,8 @@ mod tests {
             // Lenient: an optional scalar, a defaulted list; the required `type` stays strict.
             r#""id" | "Id" => :: psa_clients_runtime :: lenient :: set (& mut __field0 , & mut map , "id" , :: psa_clients_runtime :: lenient :: Shape :: Scalar , & mut __extra ,) ?"#,
             r#""companyID" | "CompanyID" =>"#,
-            r#""tags" => :: psa_clients_runtime :: lenient :: set (& mut __field2 , & mut map , "tags" , :: psa_clients_runtime :: lenient :: Shape :: List"#,
+            // A list, element by element (its elements are single values).
+            r#""tags" => :: psa_clients_runtime :: lenient :: set_list (& mut __field2 , & mut map , "tags" , :: std :: option :: Option :: Some (:: psa_clients_runtime :: lenient :: Shape :: Scalar) , & mut __extra ,) ?"#,
             r#""type" => :: psa_clients_runtime :: de :: set (& mut __field3 , & mut map , "type") ?"#,
             r#"tags : __field2 . unwrap_or_default ()"#,
             r#"r#type : :: psa_clients_runtime :: de :: take (__field3 , "type") ?"#,
@@ -509,6 +586,35 @@ mod tests {
         ] {
             assert!(out.contains(expected), "{expected} not in {out}");
         }
+    }
+
+    #[test]
+    fn skipping_unknown_fields_gives_strict_models_without_extra() {
+        let mut file = types(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+            pub struct Ticket {
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub id: ::std::option::Option<i64>,
+            }
+        });
+        let Some(Item::Mod(m)) = file.items.first_mut() else {
+            panic!("the types module");
+        };
+        let Some((_, items)) = &mut m.content else {
+            panic!("inline");
+        };
+        let none = BTreeMap::new();
+        assert_eq!(
+            apply_items(items, &none, false, UnknownFields::Skip),
+            (1, 0)
+        );
+        let out = file.to_token_stream().to_string();
+        assert!(!out.contains("extra"), "{out}");
+        assert!(!out.contains("lenient"), "{out}");
+        assert!(
+            out.contains(r#"_ => :: psa_clients_runtime :: de :: skip (& mut map) ?"#),
+            "{out}"
+        );
     }
 
     #[test]

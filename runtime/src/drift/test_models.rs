@@ -6,14 +6,15 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::de::{take, Key};
-use crate::lenient::{keep, set, Shape};
+use crate::lenient::{keep, set, set_list, Shape};
 use crate::Extra;
 
-/// What `lean-deserialize` writes for a lenient model: `lenient::set` for fields it can read leniently,
+/// What `lean-deserialize` writes for a lenient model: `lenient::set` for fields it can read leniently
+/// (`lenient::set_list` for lists, `as List of <element shape>`),
 /// `de::set` for the rest (enums), `lenient::keep` for unknown keys, and `lenient::expected` after the last key
 /// for the fields listed after `expects` (the document's `required` list and the `always_present` data).
 macro_rules! lean_model {
-    ($name:ident { $($field:ident: $ty:ty = $wire:literal $(as $shape:ident)?),* $(,)? }
+    ($name:ident { $($field:ident: $ty:ty = $wire:literal $(as $shape:ident $(of $element:ident)?)?),* $(,)? }
         $(expects { $($expected:ident = $expected_wire:literal),* })?) => {
         #[derive(Debug, Default, PartialEq, Serialize)]
         pub(crate) struct $name {
@@ -38,7 +39,7 @@ macro_rules! lean_model {
                         let mut extra = Extra::default();
                         while let Some(key) = map.next_key::<Key<'de>>()? {
                             match key.as_str() {
-                                $($wire => lean_model!(@read $field, map, $wire, extra $(, $shape)?),)*
+                                $($wire => lean_model!(@read $field, map, $wire, extra $(, $shape $(, $element)?)?),)*
                                 other => keep(&mut map, other, &mut extra)?,
                             }
                         }
@@ -50,6 +51,9 @@ macro_rules! lean_model {
             }
         }
     };
+    (@read $field:ident, $map:ident, $wire:literal, $extra:ident, List, $element:ident) => {
+        set_list(&mut $field, &mut $map, $wire, Some(Shape::$element), &mut $extra)?
+    };
     (@read $field:ident, $map:ident, $wire:literal, $extra:ident, $shape:ident) => {
         set(&mut $field, &mut $map, $wire, Shape::$shape, &mut $extra)?
     };
@@ -59,7 +63,7 @@ macro_rules! lean_model {
 }
 
 lean_model!(Page {
-    items: Vec<Ticket> = "items" as List,
+    items: Vec<Ticket> = "items" as List of Object,
 });
 
 lean_model!(Ticket {
@@ -67,7 +71,7 @@ lean_model!(Ticket {
     summary: String = "summary" as Scalar,
     status: Status = "status",
     company: Company = "company" as Object,
-    tags: Vec<String> = "tags" as List,
+    tags: Vec<String> = "tags" as List of Scalar,
     rates: std::collections::BTreeMap<String, Company> = "rates" as Object,
     password: String = "password" as Scalar,
 });

@@ -101,6 +101,42 @@ fn a_page_of_1000_records_gives_one_entry_per_path_counted_1000_times() {
 }
 
 #[test]
+fn a_record_that_is_not_an_object_in_a_list_is_reported_and_strict_mode_refuses_it() {
+    let body = json!({"items": [{"id": 1, "tags": ["a", 2]}, null, {"id": 3}]});
+    let text = body.to_string();
+    let drift = Drift::new(DriftMode::Report);
+    let page = decode(text.as_bytes(), &drift).expect("report mode stays lenient");
+    // The list with the misfit is absent and kept whole, as received.
+    assert_eq!(page.items, None);
+    assert_eq!(page.extra.get("items"), Some(&body["items"]));
+    assert_eq!(serde_json::to_value(&page).expect("serializes"), body);
+    let report = drift.take();
+    let found: Vec<(DriftKind, &str)> = report
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.path.as_str()))
+        .collect();
+    // The first record's own misfit (`2` in its tags), then the page's (the `null` record).
+    assert_eq!(
+        found,
+        [
+            (DriftKind::WrongType, "items[].tags"),
+            (DriftKind::WrongType, "items"),
+        ]
+    );
+    assert!(
+        report.entries[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("element 1: ")),
+        "{report:?}"
+    );
+    let strict = Drift::new(DriftMode::Strict);
+    let error = decode(text.as_bytes(), &strict).expect_err("strict mode refuses a misfit");
+    assert!(error.to_string().contains("items[0].tags[1]"), "{error}");
+}
+
+#[test]
 fn secret_looking_keys_never_show_their_values_in_the_report() {
     let drift = Drift::new(DriftMode::Report);
     let body = json!([{"id": 1, "apiToken": "tok-123", "password": 99,
