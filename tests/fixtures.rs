@@ -37,15 +37,39 @@ fn read(rel: &str) -> Value {
 }
 
 /// Decodes `rel` as `T`; returns the typed value and every place where re-serializing it loses or changes data.
+///
+/// With `PSA_FIXTURE_FIGURES` set, prints one line per body (`cargo test --test fixtures -- --nocapture`): how
+/// many leaf values it has and how many were lost, or that it did not decode — the figures the README quotes.
 fn decode<T: DeserializeOwned + Serialize>(rel: &str) -> (T, Vec<String>) {
     let original = read(rel);
-    let typed: T = serde_path_to_error::deserialize(original.clone())
-        .unwrap_or_else(|e| panic!("{rel}: does not decode at `{}`: {}", e.path(), e.inner()));
+    let figures = std::env::var_os("PSA_FIXTURE_FIGURES").is_some();
+    let typed: T = serde_path_to_error::deserialize(original.clone()).unwrap_or_else(|e| {
+        if figures {
+            eprintln!("figures {rel}: {} leaves, does not decode", leaves(&original));
+        }
+        panic!("{rel}: does not decode at `{}`: {}", e.path(), e.inner())
+    });
     let again =
         serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{rel}: does not serialize: {e}"));
     let mut lost = Vec::new();
     compare("", &original, &again, &mut lost);
+    if figures {
+        eprintln!(
+            "figures {rel}: {} leaves, {} lost",
+            leaves(&original),
+            lost.len()
+        );
+    }
     (typed, lost)
+}
+
+/// The values of a body that are not objects or lists (`null`s included: nothing may lose one either).
+fn leaves(value: &Value) -> usize {
+    match value {
+        Value::Object(o) => o.values().map(leaves).sum(),
+        Value::Array(a) => a.iter().map(leaves).sum(),
+        _ => 1,
+    }
 }
 
 /// Decodes `rel` as `T` and fails unless every value survives.
