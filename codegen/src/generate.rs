@@ -39,8 +39,9 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
             Style::Positional => InterfaceStyle::Positional,
         })
         .with_tag(TagStyle::Merged)
-        // Every client carries the run-time hooks; every send goes through them (the `shared_send` post-pass).
-        .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks))
+        // Every client carries a handle to the run-time executor; every send goes through it (the `shared_send`
+        // post-pass).
+        .with_inner_type(quote::quote!(::psa_clients_runtime::ExecutorHandle))
         // Schemas may name run-time types with `x-rust-type` (the `query-param-types` correction).
         .with_crate(crate::correct::RUNTIME_CRATE, CrateVers::Any, None)
         // Maps (`additionalProperties`: ConnectWise's `_info` on every record and reference, custom field maps)

@@ -1,7 +1,7 @@
-//! `hooks`: route every generated request through `psa_clients_runtime::Hooks`, and describe operations.
+//! `hooks`: route every generated request through `psa_clients_runtime::ExecutorHandle`, and describe operations.
 //!
 //! progenitor calls `ClientHooks::exec` for every request; its default sends with the bare `reqwest::Client`.
-//! This pass removes that impl (every send tail becomes a call into the client's `Hooks`, see
+//! This pass removes that impl (every send tail becomes a call into the client's `ExecutorHandle`, see
 //! [`super::shared_send`]; auth, retries, limits and typed errors live in `psa_clients`), and adds the table the
 //! hooks look operations up in: progenitor only passes its snake-case method name, while limits and `tracing`
 //! spans want the method and the path template.
@@ -54,7 +54,7 @@ pub fn apply(
     report.operations = table.len();
     report.retry_safe = table.values().filter(|row| row.retry_safe).count();
     // progenitor's `ClientHooks` would send with the bare `reqwest::Client`; every send goes through the
-    // run-time hooks instead (shared_send), so the impl is removed and a tail left as generated cannot compile.
+    // run-time executor instead (shared_send), so the impl is removed and a tail left as generated cannot compile.
     file.items
         .retain(|item| !matches!(item, Item::Impl(imp) if is_client_hooks_impl(imp)));
     let rows = table.iter().map(|(id, row)| {
@@ -71,7 +71,7 @@ pub fn apply(
         }
     });
     file.items.push(parse_quote! {
-        /// Every operation of this client, sorted by method name, for the hooks' lookups.
+        /// Every operation of this client, sorted by method name, for the executor's lookups.
         pub static OPERATIONS: &[::psa_clients_runtime::Operation] = &[#(#rows)*];
     });
     report.sends = super::shared_send::apply(file);
@@ -632,7 +632,7 @@ mod tests {
     #[test]
     fn progenitors_hooks_impl_goes_and_the_table_is_built() {
         let mut file: syn::File = parse_quote! {
-            impl ClientHooks<::psa_clients_runtime::Hooks> for &Client {}
+            impl ClientHooks<::psa_clients_runtime::ExecutorHandle> for &Client {}
             fn send() { let info = OperationInfo { operation_id: "get_service_tickets" }; }
             fn send() { let info = OperationInfo { operation_id: "tickets_query" }; }
         };

@@ -36,7 +36,7 @@ pub struct PostprocessReport {
     pub expected_fields: usize,
     /// Accessors generated for `always_present` fields.
     pub always_present: usize,
-    /// Operations routed through the run-time hooks, and paging trait impls.
+    /// Operations routed through the run-time executor, and paging trait impls.
     pub hooks: hooks::HooksReport,
     /// progenitor's error type swapped for the run-time crate's.
     pub error_type: error_type::ErrorTypeReport,
