@@ -32,8 +32,8 @@ pub struct PostprocessReport {
     pub aliases: usize,
     /// Date-time types replaced by `Timestamp`.
     pub timestamps: usize,
-    /// String enums given an `Unknown(String)` variant.
-    pub open_enums: usize,
+    /// String enums given an `Unknown(String)` variant, and their impls rewritten.
+    pub open_enums: open_enums::OpenEnumsReport,
     /// Models given typed field paths.
     pub field_paths: usize,
     /// `api-version` request headers removed.
@@ -57,7 +57,9 @@ impl PostprocessReport {
     pub fn add(&mut self, other: &PostprocessReport) {
         self.aliases += other.aliases;
         self.timestamps += other.timestamps;
-        self.open_enums += other.open_enums;
+        self.open_enums.opened += other.open_enums.opened;
+        self.open_enums.display_impls += other.open_enums.display_impls;
+        self.open_enums.from_str_impls += other.open_enums.from_str_impls;
         self.field_paths += other.field_paths;
         self.api_version_headers += other.api_version_headers;
         self.lean_deserialize += other.lean_deserialize;
