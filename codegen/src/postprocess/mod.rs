@@ -15,7 +15,6 @@ pub mod operation_table;
 pub mod paging_impls;
 pub mod shared_send;
 mod syntax;
-pub mod timestamps;
 pub mod type_builders;
 pub mod walk;
 pub mod wire_aliases;
@@ -30,8 +29,6 @@ use crate::vendor::Vendor;
 pub struct PostprocessReport {
     /// Aliases added for the document's property spellings.
     pub aliases: usize,
-    /// Date-time types replaced by `Timestamp`.
-    pub timestamps: usize,
     /// String enums given an `Unknown(String)` variant, and their impls rewritten.
     pub open_enums: open_enums::OpenEnumsReport,
     /// Models given typed field paths.
@@ -56,7 +53,6 @@ impl PostprocessReport {
     /// Adds another file's counts.
     pub fn add(&mut self, other: &PostprocessReport) {
         self.aliases += other.aliases;
-        self.timestamps += other.timestamps;
         self.open_enums.opened += other.open_enums.opened;
         self.open_enums.display_impls += other.open_enums.display_impls;
         self.open_enums.from_str_impls += other.open_enums.from_str_impls;
@@ -137,7 +133,6 @@ pub fn apply(
     let expected = always_present::by_type_name(expected);
     type_builders::apply(file);
     let aliases = wire_aliases::apply(file, aliases);
-    let timestamps = timestamps::apply(file);
     let open_enums = open_enums::apply(file);
     let api_version_headers = api_version_header::apply(file);
     // Before `lean-deserialize`, which drops the serde attributes of models that only deserialize.
@@ -147,7 +142,6 @@ pub fn apply(
         lean_deserialize::apply(file, &expected, envelope_guard);
     PostprocessReport {
         aliases,
-        timestamps,
         open_enums,
         field_paths: 0,
         api_version_headers,
