@@ -5,7 +5,7 @@
 //! for `POST …/search`, the same fields of the body DTO; the envelope's `Result` and `TotalRecords`). Autotask
 //! pages by query body, through `AutotaskEntity` ([`super::autotask_entities`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::quote;
 use syn::{parse_quote, Item, ItemStruct, Type};
@@ -39,21 +39,20 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
     let search_bodies = if vendor == Vendor::Bms {
         paged_bodies(file)
     } else {
-        BTreeMap::new()
+        BTreeSet::new()
     };
     for item in builder {
         let Item::Struct(s) = item else { continue };
         let set_page = syn::Ident::new(page_field, proc_macro2::Span::call_site());
         let with_page = if has_field(s, page_field) && has_field(s, "page_size") {
             quote! { self.#set_page(page).page_size(page_size) }
-        } else if let Some((number, size)) = body_type_name(s).and_then(|b| search_bodies.get(&b)) {
+        } else if body_type_name(s).is_some_and(|b| search_bodies.contains(&b)) {
             // BMS search operations (`POST …/search`) page through fields of their body DTO.
-            let (number, size) = (number(quote!(page)), size(quote!(page_size)));
             quote! {{
                 let mut call = self;
                 call.body = call.body.map(|mut body| {
-                    body.page_number = #number;
-                    body.page_size = #size;
+                    body.page_number = ::psa_clients_runtime::paging::PageField::from_page(page);
+                    body.page_size = ::psa_clients_runtime::paging::PageField::from_page(page_size);
                     body
                 });
                 call
@@ -174,43 +173,16 @@ fn count_sibling(builder: &[Item], list: &ItemStruct) -> Option<(syn::Ident, Vec
     Some((count.ident.clone(), filters))
 }
 
-/// Converts a `u32` page value to a body field's type.
-type Convert = fn(proc_macro2::TokenStream) -> proc_macro2::TokenStream;
-
-fn to_i32(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    quote! { i32::try_from(#v).unwrap_or(i32::MAX) }
-}
-fn to_opt_i32(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    quote! { Some(i32::try_from(#v).unwrap_or(i32::MAX)) }
-}
-fn to_i64(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    quote! { i64::from(#v) }
-}
-fn to_opt_i64(v: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    quote! { Some(i64::from(#v)) }
-}
-
-/// Request DTOs with integer `page_number` and `page_size` fields, with how to set each.
-fn paged_bodies(file: &syn::File) -> BTreeMap<String, (Convert, Convert)> {
-    let convert = |ty: &Type| -> Option<Convert> {
-        let text = quote!(#ty).to_string().replace(' ', "");
-        let optional = text.contains("Option<");
-        if text.ends_with("i32>") || text == "i32" {
-            Some(if optional { to_opt_i32 } else { to_i32 })
-        } else if text.ends_with("i64>") || text == "i64" {
-            Some(if optional { to_opt_i64 } else { to_i64 })
-        } else {
-            None
-        }
-    };
-    let mut out = BTreeMap::new();
-    for s in type_structs(file) {
-        let setter = |name: &str| field(s, name).and_then(|f| convert(peel(&f.ty)));
-        if let (Some(number), Some(size)) = (setter("page_number"), setter("page_size")) {
-            out.insert(s.ident.to_string(), (number, size));
-        }
-    }
-    out
+/// Request DTOs with `page_number` and `page_size` fields (BMS search bodies, from `PageNumber`/`PageSize`).
+///
+/// Their types are not read: the document declares them `int32` or `int64`, required or not, and the generated
+/// code sets them through `psa_clients_runtime::paging::PageField`, implemented for each, so a type it does not
+/// cover fails to compile rather than being skipped.
+fn paged_bodies(file: &syn::File) -> BTreeSet<String> {
+    type_structs(file)
+        .filter(|s| has_field(s, "page_number") && has_field(s, "page_size"))
+        .map(|s| s.ident.to_string())
+        .collect()
 }
 
 /// `X` of a builder's `body: Result<types::X, String>` field.
@@ -341,15 +313,16 @@ mod tests {
         };
         assert_eq!(apply(&mut file, Vendor::Bms), 1);
         let text = quote!(#file).to_string();
+        // Whatever the fields' types (here `Option<i32>` and `i32`): the run-time trait converts.
         assert!(
             text.contains(
-                "body . page_number = Some (i32 :: try_from (page) . unwrap_or (i32 :: MAX))"
+                "body . page_number = :: psa_clients_runtime :: paging :: PageField :: from_page (page)"
             ),
             "{text}"
         );
         assert!(
             text.contains(
-                "body . page_size = i32 :: try_from (page_size) . unwrap_or (i32 :: MAX)"
+                "body . page_size = :: psa_clients_runtime :: paging :: PageField :: from_page (page_size)"
             ),
             "{text}"
         );
