@@ -4,7 +4,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor_impl::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{
+    CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl,
+};
+use schemars::schema::{InstanceType, SchemaObject};
 
 /// Why progenitor could not generate a client.
 #[derive(Debug, thiserror::Error)]
@@ -39,19 +42,41 @@ pub fn progenitor_tokens(spec: &OpenAPI, style: Style) -> Result<TokenStream, Ge
             Style::Positional => InterfaceStyle::Positional,
         })
         .with_tag(TagStyle::Merged)
-        // Every client carries the run-time hooks; every send goes through them (the `shared_send` post-pass).
-        .with_inner_type(quote::quote!(::psa_clients_runtime::Hooks))
+        // Every client carries a handle to the run-time executor; every send goes through it (the `shared_send`
+        // post-pass).
+        .with_inner_type(quote::quote!(::psa_clients_runtime::ExecutorHandle))
         // Schemas may name run-time types with `x-rust-type` (the `query-param-types` correction).
         .with_crate(crate::correct::RUNTIME_CRATE, CrateVers::Any, None)
         // Maps (`additionalProperties`: ConnectWise's `_info` on every record and reference, custom field maps)
         // as `BTreeMap`: no SipHash and no random state per map (about 8 % of decoding a ConnectWise ticket page
         // went to hashing `_info` keys, benches/decode.rs), and a deterministic order when written back.
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // Date-times as the run-time `Timestamp` instead of chrono's `DateTime<Utc>`, which accepts only RFC 3339
+        // with an offset: the .NET back ends of BMS and Autotask also send offset-less timestamps
+        // (`2024-03-01T10:00:00`, `…T10:00:00.123`), which would fail the whole response. `Timestamp` accepts
+        // both, keeps whether an offset was sent, and writes RFC 3339. typify matches the schema without its
+        // description, and a nullable one through its non-null half, so every `format: date-time` string is
+        // converted; it implements `Display` and `FromStr` as chrono's type does, so typify derives the same impls
+        // for the types containing it (the coverage tests assert no chrono type is left).
+        .with_conversion(
+            date_time_schema(),
+            "::psa_clients_runtime::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
     let result = quiet_catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(GenerateError::Progenitor(e.to_string())),
         Err(message) => Err(GenerateError::Panicked(message)),
+    }
+}
+
+/// The schema typify reads `format: date-time` strings as (metadata such as `description` is not compared).
+fn date_time_schema() -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        format: Some("date-time".to_owned()),
+        ..SchemaObject::default()
     }
 }
 
@@ -137,6 +162,42 @@ mod tests {
         for (n, handle) in handles.into_iter().enumerate() {
             let err = handle.join().expect("the thread itself does not panic");
             assert!(err.starts_with(&format!("thread {n} at ")), "{err}");
+        }
+    }
+
+    /// typify's conversion reaches every `format: date-time` string: a required one, a nullable one (which stays
+    /// an `Option`), one in an array, and a query parameter.
+    #[test]
+    fn every_date_time_is_a_timestamp() {
+        let spec: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {
+                "operationId": "getThings",
+                "parameters": [{"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Thing"}}}}}
+            }}},
+            "components": {"schemas": {"Thing": {
+                "type": "object",
+                "required": ["at", "maybe"],
+                "properties": {
+                    "at": {"type": "string", "format": "date-time", "description": "When."},
+                    "maybe": {"type": "string", "format": "date-time", "nullable": true},
+                    "all": {"type": "array", "items": {"type": "string", "format": "date-time"}}
+                }
+            }}}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let tokens = progenitor_tokens(&spec, Style::Builder).unwrap_or_else(|e| panic!("{e}"));
+        let source = format(tokens).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!source.contains("chrono"), "{source}");
+        for field in [
+            "pub at: ::psa_clients_runtime::Timestamp,",
+            "pub maybe: ::std::option::Option<::psa_clients_runtime::Timestamp>,",
+            "pub all: ::std::vec::Vec<::psa_clients_runtime::Timestamp>,",
+            "since: Result<Option<::psa_clients_runtime::Timestamp>, String>,",
+        ] {
+            assert!(source.contains(field), "{field} in {source}");
         }
     }
 }

@@ -123,8 +123,8 @@ fn generate_module(
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     let mut r = postprocess::apply(&mut file, aliases, expected, envelope_guard);
-    // The hooks table is built from the document before the multipart uploads were taken out of it.
-    r.hooks = postprocess::hooks::apply(&mut file, spec, vendor)
+    // The operation table is built from the document before the multipart uploads were taken out of it.
+    r.hooks = postprocess::apply_client(&mut file, spec, vendor)
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
     r.error_type = postprocess::error_type::apply(&mut file);
     let (walk, walked) = postprocess::walk::emit(&file, spec);

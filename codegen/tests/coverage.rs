@@ -193,6 +193,7 @@ fn generation_is_deterministic() {
 #[test]
 fn post_passes_match_every_operation_of_the_real_documents() {
     let ws = Workspace::from_env(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let mut shapes = Vec::new();
     // (document, operations, multipart uploads emitted by our own emitter, imports of `Error`, read-only POSTs)
     for (file, operations, uploads, imports, retry_safe) in [
         ("kaseya-bms.json", 433, 2, 1, 19),
@@ -234,6 +235,70 @@ fn post_passes_match_every_operation_of_the_real_documents() {
             operations - uploads,
             "{file}: operations given a coverage-walk step"
         );
+        let source: String = rendered.files.iter().map(|f| f.source.as_str()).collect();
+        let open = report.open_enums;
+        shapes.push(PassCounts {
+            file,
+            client_files: report.hooks.client_hooks_removed,
+            paged_lists: report.hooks.paged,
+            autotask_entities: report.hooks.entities,
+            open_enums: open.opened,
+            display_impls: open.display_impls,
+            from_str_impls: open.from_str_impls,
+            timestamps: source.matches("::psa_clients_runtime::Timestamp").count(),
+            chrono_date_times: source.matches("chrono::DateTime").count(),
+        });
+    }
+    // progenitor emits one `ClientHooks` impl per client file (BMS and Autotask one, ConnectWise one per area);
+    // every string enum's `Display` and `FromStr` impl is found; every `format: date-time` is a `Timestamp`
+    // (typify's conversion, see `generate.rs`) and none is left as chrono's, which rejects offset-less times.
+    let expected = [
+        PassCounts::new("kaseya-bms.json", 1, (91, 0), 0, 679),
+        PassCounts::new("autotask.json", 1, (0, 170), 0, 226),
+        PassCounts::new("connectwise-psa.json", 12, (614, 0), 729, 111),
+    ];
+    assert_eq!(shapes, expected);
+}
+
+/// What the passes that match progenitor's output found in one real document.
+#[derive(Debug, PartialEq, Eq)]
+struct PassCounts {
+    file: &'static str,
+    /// progenitor `ClientHooks` impls removed.
+    client_files: usize,
+    /// List builders given `NumberedPages`.
+    paged_lists: usize,
+    /// Autotask query models given `AutotaskEntity`.
+    autotask_entities: usize,
+    /// String enums given `Unknown(String)`, and their `Display` and `FromStr` impls rewritten.
+    open_enums: usize,
+    display_impls: usize,
+    from_str_impls: usize,
+    /// Mentions of the run-time `Timestamp`, and of chrono's `DateTime` (none).
+    timestamps: usize,
+    chrono_date_times: usize,
+}
+
+impl PassCounts {
+    /// `lists`: (paged list builders, Autotask entities); every open enum has both impls; no chrono type left.
+    fn new(
+        file: &'static str,
+        client_files: usize,
+        (paged_lists, autotask_entities): (usize, usize),
+        open_enums: usize,
+        timestamps: usize,
+    ) -> Self {
+        Self {
+            file,
+            client_files,
+            paged_lists,
+            autotask_entities,
+            open_enums,
+            display_impls: open_enums,
+            from_str_impls: open_enums,
+            timestamps,
+            chrono_date_times: 0,
+        }
     }
 }
 

@@ -261,12 +261,12 @@ fn bms_like() {
     );
     g.assert_contains("Unknown(::std::string::String)", "open-enums (Priority)");
 
-    // hooks: the paged list builder streams through the BMS envelope.
+    // paging-impls: the paged list builder streams through the BMS envelope.
     g.assert_contains(
         "NumberedPages<'a> for GetTickets<'a>",
-        "hooks (PageNumber/PageSize list)",
+        "paging-impls (PageNumber/PageSize list)",
     );
-    g.assert_contains("PageStyle::Bms", "hooks (BMS page style)");
+    g.assert_contains("PageStyle::Bms", "paging-impls (BMS page style)");
 
     // api-version-header: progenitor's own header is not sent.
     g.assert_lacks("\"api-version\"", "api-version-header");
@@ -352,12 +352,15 @@ fn connectwise_like() {
         "lenient-responses (required dropped)",
     );
 
-    // hooks: the list builder pages with page/pageSize.
+    // paging-impls: the list builder pages with page/pageSize.
     g.assert_contains(
         "NumberedPages<'a> for GetServiceTickets<'a>",
-        "hooks (page/pageSize list)",
+        "paging-impls (page/pageSize list)",
     );
-    g.assert_contains("PageStyle::ConnectWise", "hooks (ConnectWise page style)");
+    g.assert_contains(
+        "PageStyle::ConnectWise",
+        "paging-impls (ConnectWise page style)",
+    );
     g.assert_contains("pub fn conditions<", "conditions query parameter");
 
     g.assert_lacks("\"api-version\"", "api-version-header");
@@ -438,10 +441,10 @@ fn autotask_like() {
         "free-form-values (Object)",
     );
 
-    // hooks: the query's model knows its entity.
+    // autotask-entities: the query's model knows its entity.
     g.assert_contains(
         "AutotaskEntity for types::TicketModel",
-        "hooks (AutotaskEntity)",
+        "autotask-entities (AutotaskEntity)",
     );
 
     g.assert_lacks("\"api-version\"", "api-version-header");

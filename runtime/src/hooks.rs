@@ -1,7 +1,7 @@
 //! The seam between generated clients and the hand-written transport.
 //!
-//! Every generated `Client` carries a [`Hooks`] value (progenitor's "inner type") and sends each request
-//! through `Hooks::exec` instead of calling `reqwest` directly. `psa_clients` plugs its pipeline (auth,
+//! Every generated `Client` carries an [`ExecutorHandle`] (progenitor's "inner type") and sends each request
+//! through it instead of calling `reqwest` directly. `psa_clients` plugs its pipeline (auth,
 //! retries, limits, error classification) in as an [`Executor`]; the generated crates know nothing of it,
 //! which keeps them free of a dependency on the hand-written crate and lets both compile in parallel.
 
@@ -70,15 +70,18 @@ pub trait Executor: Send + Sync + fmt::Debug + 'static {
     ) -> ExecFuture<'_>;
 }
 
-/// The value every generated client carries: a shared [`Executor`], and the [`Drift`] report its responses are
-/// decoded into.
+/// The handle every generated client carries to send with: a shared [`Executor`], and the [`Drift`] report its
+/// responses are decoded into. Cloning it shares both (ConnectWise's area clients hold one handle each).
+///
+/// Named for what it is rather than for progenitor's `ClientHooks`, which it replaces: no hook is called, every
+/// request goes to the executor.
 #[derive(Clone)]
-pub struct Hooks {
+pub struct ExecutorHandle {
     executor: Arc<dyn Executor>,
     drift: Drift,
 }
 
-impl Hooks {
+impl ExecutorHandle {
     /// Routes every request of a client through `executor`; drift is not recorded.
     pub fn new(executor: Arc<dyn Executor>) -> Self {
         Self {
@@ -87,7 +90,7 @@ impl Hooks {
         }
     }
 
-    /// Records the drift of every response decoded through these hooks in `drift` (a shared handle).
+    /// Records the drift of every response decoded through this handle in `drift` (a shared handle).
     #[must_use]
     pub fn with_drift(mut self, drift: Drift) -> Self {
         self.drift = drift;
@@ -116,9 +119,9 @@ impl Hooks {
     }
 }
 
-impl fmt::Debug for Hooks {
+impl fmt::Debug for ExecutorHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hooks")
+        f.debug_struct("ExecutorHandle")
             .field("executor", &self.executor)
             .field("drift", &self.drift.mode())
             .finish()

@@ -25,7 +25,7 @@ pub mod walk;
 pub use drift::{Drift, DriftMode, DriftReport};
 pub use error::Error;
 pub use fields::FieldPath;
-pub use hooks::{Answer, Executor, Hooks, Operation};
+pub use hooks::{Answer, Executor, ExecutorHandle, Operation};
 pub use lenient::{Extra, Problem};
 pub use secret::Secret;
 

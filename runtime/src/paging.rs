@@ -59,3 +59,43 @@ pub trait AutotaskEntity: serde::de::DeserializeOwned + Send + 'static {
     /// The entity's path segment, e.g. `Companies` for `/V1.0/Companies/query`.
     const ENTITY: &'static str;
 }
+
+/// A request-body field that carries a page number or size (the `PageNumber`/`PageSize` of BMS search DTOs,
+/// declared `int32` or `int64`, required or not). The generated `NumberedPages::with_page` sets such a field
+/// through this trait, so the code generator needs no knowledge of the field's type.
+pub trait PageField {
+    /// The field's value for page number or size `n`; beyond the field's range it saturates.
+    fn from_page(n: u32) -> Self;
+}
+
+impl PageField for i32 {
+    fn from_page(n: u32) -> Self {
+        i32::try_from(n).unwrap_or(i32::MAX)
+    }
+}
+
+impl PageField for i64 {
+    fn from_page(n: u32) -> Self {
+        i64::from(n)
+    }
+}
+
+impl<T: PageField> PageField for Option<T> {
+    fn from_page(n: u32) -> Self {
+        Some(T::from_page(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageField;
+
+    #[test]
+    fn page_fields_take_the_value_in_their_own_type() {
+        assert_eq!(i32::from_page(7), 7);
+        assert_eq!(i32::from_page(u32::MAX), i32::MAX);
+        assert_eq!(i64::from_page(u32::MAX), i64::from(u32::MAX));
+        assert_eq!(Option::<i32>::from_page(3), Some(3));
+        assert_eq!(Option::<i64>::from_page(4), Some(4));
+    }
+}

@@ -12,7 +12,7 @@
 use progenitor_client::{ByteStream, ResponseValue};
 use serde::de::DeserializeOwned;
 
-use crate::hooks::{lookup, Answer, Hooks, Operation};
+use crate::hooks::{lookup, Answer, ExecutorHandle, Operation};
 use crate::{decode, Error};
 
 /// Where one generated operation's request goes.
@@ -31,7 +31,7 @@ impl Exchange {
     }
 }
 
-impl Hooks {
+impl ExecutorHandle {
     /// Sends `request` and decodes a JSON success body into `T`.
     ///
     /// # Errors

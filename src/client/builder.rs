@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use psa_clients_runtime::{Drift, DriftMode, Hooks, SpecInfo};
+use psa_clients_runtime::{Drift, DriftMode, ExecutorHandle, SpecInfo};
 
 use super::executor::PipelineExecutor;
 use crate::pipeline::Pipeline;
@@ -55,8 +55,9 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-/// The hooks that route a generated client's requests through `pipeline`, decoding into its drift report.
-pub(crate) fn hooks_for(pipeline: &Arc<Pipeline>) -> Hooks {
-    Hooks::new(Arc::new(PipelineExecutor::new(Arc::clone(pipeline))))
+/// The executor handle that routes a generated client's requests through `pipeline`, decoding into its drift
+/// report.
+pub(crate) fn hooks_for(pipeline: &Arc<Pipeline>) -> ExecutorHandle {
+    ExecutorHandle::new(Arc::new(PipelineExecutor::new(Arc::clone(pipeline))))
         .with_drift(pipeline.drift().clone())
 }

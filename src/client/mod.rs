@@ -1,6 +1,6 @@
 //! How the generated clients reach the hand-written pipeline, and what the vendor clients share.
 //!
-//! Each generated client carries `psa_clients_runtime::Hooks` and hands every request to
+//! Each generated client carries a `psa_clients_runtime::ExecutorHandle` and hands every request to
 //! `PipelineExecutor`, which runs the vendor's pipeline (auth, retries, limits,
 //! classification). Generated `send()`s return [`crate::Error`] itself (it is defined in the run-time crate),
 //! so a failed call carries everything the pipeline knew: the vendor's operationId, status and body.

@@ -25,7 +25,7 @@ use serde_json::{json, Map, Value};
 
 use super::walk::for_each_operation;
 use super::CorrectError;
-use crate::postprocess::hooks::method_name;
+use crate::postprocess::operation_table::method_name;
 
 /// Extension holding the vendor's operationId of a renamed operation (read by the operation table).
 pub const VENDOR_OPERATION_ID_EXTENSION: &str = "x-psa-vendor-operation-id";

@@ -10,12 +10,28 @@
 //! them as drift when the client records it (`client.drift()`), or refuses them in strict mode. Once decoded,
 //! an unknown value cannot be told from a listed one by anything else.
 
-use syn::visit_mut::VisitMut;
-use syn::{parse_quote, Fields, Item, ItemEnum};
+use std::collections::BTreeSet;
 
-/// Applies the pass to the `types` module; returns how many enums were opened.
-pub fn apply(file: &mut syn::File) -> usize {
-    let mut opened = Vec::new();
+use syn::visit_mut::VisitMut;
+use syn::{parse_quote, ExprMatch, Fields, Item, ItemEnum};
+
+use super::syntax::type_name;
+
+/// What the pass did to one file. Each opened enum has one `Display` and one `FromStr` impl from typify; the
+/// tests on the real documents assert that all three counts agree, so an impl in another shape is noticed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenEnumsReport {
+    /// String enums given an `Unknown(String)` variant.
+    pub opened: usize,
+    /// Their `Display` impls given the `Unknown` arm.
+    pub display_impls: usize,
+    /// Their `FromStr` impls whose catch-all now keeps the value.
+    pub from_str_impls: usize,
+}
+
+/// Applies the pass to the `types` module.
+pub fn apply(file: &mut syn::File) -> OpenEnumsReport {
+    let mut report = OpenEnumsReport::default();
     for item in &mut file.items {
         let Item::Mod(m) = item else { continue };
         if m.ident != "types" {
@@ -24,27 +40,91 @@ pub fn apply(file: &mut syn::File) -> usize {
         let Some((_, items)) = &mut m.content else {
             continue;
         };
+        let mut opened = BTreeSet::new();
         for item in items.iter_mut() {
             if let Item::Enum(e) = item {
                 if open(e) {
-                    opened.push(e.ident.to_string());
+                    opened.insert(e.ident.to_string());
                 }
             }
         }
+        report.opened += opened.len();
         for item in items.iter_mut() {
             let Item::Impl(i) = item else { continue };
-            let syn::Type::Path(p) = &*i.self_ty else {
+            let Some(name) = type_name(&i.self_ty) else {
                 continue;
             };
-            let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+            if !opened.contains(&name) {
                 continue;
-            };
-            if opened.contains(&name) {
-                FixImpl.visit_item_impl_mut(i);
+            }
+            // Which impl it is, by the trait it implements: the arms typify writes are not read.
+            match implemented_trait(i).as_deref() {
+                Some("Display") => report.display_impls += usize::from(add_display_arm(i)),
+                Some("FromStr") => {
+                    report.from_str_impls += usize::from(keep_unlisted_in_from_str(i));
+                }
+                _ => {}
             }
         }
     }
-    opened.len()
+    report
+}
+
+/// The last path segment of the trait an impl implements (`Display` of `impl ::std::fmt::Display for X`).
+fn implemented_trait(i: &syn::ItemImpl) -> Option<String> {
+    let (path, _) = i.trait_.as_ref()?;
+    path.segments.last().map(|s| s.ident.to_string())
+}
+
+/// Runs `change` on the first `match` in the impl's method `name` (typify writes `match *self { … }` in `fmt`
+/// and `match value { … }` in `from_str`); false when there is none or `change` declines.
+fn in_method_match(
+    i: &mut syn::ItemImpl,
+    name: &str,
+    change: impl FnOnce(&mut ExprMatch) -> bool,
+) -> bool {
+    struct FirstMatch<F>(Option<F>, bool);
+    impl<F: FnOnce(&mut ExprMatch) -> bool> VisitMut for FirstMatch<F> {
+        fn visit_expr_match_mut(&mut self, m: &mut ExprMatch) {
+            if let Some(change) = self.0.take() {
+                self.1 = change(m);
+            }
+        }
+    }
+    let Some(method) = i.items.iter_mut().find_map(|item| match item {
+        syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let mut first = FirstMatch(Some(change), false);
+    first.visit_block_mut(&mut method.block);
+    first.1
+}
+
+/// `Display`: the unlisted value is written as it came.
+fn add_display_arm(i: &mut syn::ItemImpl) -> bool {
+    in_method_match(i, "fmt", |m| {
+        m.arms
+            .push(parse_quote!(Self::Unknown(ref value) => f.write_str(value),));
+        true
+    })
+}
+
+/// `FromStr`: the catch-all `_ => Err("invalid value".into())` keeps the value instead.
+fn keep_unlisted_in_from_str(i: &mut syn::ItemImpl) -> bool {
+    in_method_match(i, "from_str", |m| {
+        let Some(arm) = m
+            .arms
+            .iter_mut()
+            .find(|arm| matches!(arm.pat, syn::Pat::Wild(_)))
+        else {
+            return false;
+        };
+        arm.pat = parse_quote!(other);
+        *arm.body = parse_quote!(Ok(Self::Unknown(other.to_string())));
+        true
+    })
 }
 
 fn open(e: &mut ItemEnum) -> bool {
@@ -81,29 +161,6 @@ fn open(e: &mut ItemEnum) -> bool {
     true
 }
 
-struct FixImpl;
-
-impl VisitMut for FixImpl {
-    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
-        let is_display = m
-            .arms
-            .iter()
-            .any(|a| quote::quote!(#a).to_string().contains("write_str"));
-        if is_display {
-            m.arms
-                .push(parse_quote!(Self::Unknown(ref value) => f.write_str(value),));
-            return;
-        }
-        // FromStr: the catch-all `_ => Err("invalid value".into())` now keeps the value.
-        for arm in m.arms.iter_mut() {
-            if matches!(arm.pat, syn::Pat::Wild(_)) {
-                arm.pat = parse_quote!(other);
-                *arm.body = parse_quote!(Ok(Self::Unknown(other.to_string())));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,7 +187,14 @@ mod tests {
                 pub enum Either { A(String), B(i64) }
             }
         };
-        assert_eq!(apply(&mut file), 1);
+        assert_eq!(
+            apply(&mut file),
+            OpenEnumsReport {
+                opened: 1,
+                display_impls: 1,
+                from_str_impls: 1
+            }
+        );
         let out = prettyplease::unparse(&file);
         assert!(
             out.contains(

@@ -10,7 +10,7 @@
 //! The run-time call returns `psa_clients_runtime::Error` (see [`super::error_type`]): the executor has turned
 //! every non-success answer into a typed error already, so the status arms progenitor wrote for errors are
 //! not needed; only the success arm's kind (JSON, empty, stream) is read. The `pre`/`post` hooks are dropped
-//! with the tail, and the hooks pass removes progenitor's `ClientHooks` impl, so a tail in any other shape
+//! with the tail, and the [`super::exec`] pass removes progenitor's `ClientHooks` impl, so a tail in any other shape
 //! would not compile: the pass must share every tail, and the tests on the real documents assert it does.
 
 use quote::{quote, ToTokens};

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Fields, ImplItem, Item, ItemStruct, ReturnType, Type};
 
-use super::hooks::method_name;
+use super::operation_table::method_name;
 
 /// What the pass found in one generated file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
