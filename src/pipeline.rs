@@ -51,7 +51,7 @@ impl Pipeline {
         Ok(Self::new(
             transport,
             Arc::new(BmsAuth::new(config)?),
-            Vendor::KaseyaBms,
+            Vendor::Bms,
         ))
     }
 
@@ -170,7 +170,7 @@ impl Pipeline {
             .classify(response, &op)
             .await
             .map_err(|err| self.auth.refine_error(err))?;
-        if self.vendor == Vendor::KaseyaBms {
+        if self.vendor == Vendor::Bms {
             check_bms_envelope(status, &body, &op)?;
         }
         Ok(Success::new(status, headers, body))

@@ -139,7 +139,7 @@ async fn get_ticket(pipeline: &Pipeline) -> Result<Success, Error> {
         .build()
         .expect("request");
     let op = OperationMeta::new(
-        Vendor::KaseyaBms,
+        Vendor::Bms,
         "GetTicket",
         Method::GET,
         "/v2/servicedesk/tickets/{id}",

@@ -119,7 +119,7 @@ async fn bms_login_and_refresh_leave_no_token_or_password_in_a_trace_log() {
     .with_totp_secret(Secret::new(BMS_SEED));
     let pipeline = Pipeline::bms(transport, config).expect("config");
     let meta = psa_clients::transport::OperationMeta::new(
-        psa_clients::transport::Vendor::KaseyaBms,
+        psa_clients::transport::Vendor::Bms,
         "GetTicket",
         Method::GET,
         "/v2/servicedesk/tickets/{id}",

@@ -6,26 +6,35 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// A PSA vendor whose API psa-clients generates a client for.
+///
+/// The variants are spelled as `psa_clients::transport::Vendor`'s and `psa_emulator::Vendor`'s are. It cannot be
+/// that type: this crate is the generated crates' build-dependency, and psa-clients depends on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     /// Kaseya BMS.
     Bms,
     /// ConnectWise PSA (formerly Manage).
-    Connectwise,
+    ConnectWise,
     /// Datto Autotask PSA.
     Autotask,
 }
 
 impl Vendor {
+    /// Transitional spelling of [`Vendor::ConnectWise`] for `postprocess/`, which is being split on another
+    /// branch (issue 15, item 2): drop this once that branch spells the variant `ConnectWise` too.
+    #[doc(hidden)]
+    #[allow(non_upper_case_globals)]
+    pub const Connectwise: Vendor = Vendor::ConnectWise;
+
     /// All vendors, in the order the crate lists them.
-    pub const ALL: [Vendor; 3] = [Vendor::Bms, Vendor::Connectwise, Vendor::Autotask];
+    pub const ALL: [Vendor; 3] = [Vendor::Bms, Vendor::ConnectWise, Vendor::Autotask];
 
     /// The lower-case name used for features, modules, files and environment variables.
     pub fn name(self) -> &'static str {
         match self {
             Vendor::Bms => "bms",
-            Vendor::Connectwise => "connectwise",
+            Vendor::ConnectWise => "connectwise",
             Vendor::Autotask => "autotask",
         }
     }

@@ -357,17 +357,30 @@ pub(crate) struct ConnectWiseAuth {
     member: Option<MemberTokens>,
 }
 
+/// `Authorization: Basic base64(company+public:private)`, ConnectWise's API-member signature, marked sensitive;
+/// the integrator's own keys and an impersonated member's key pair are sent the same way.
+///
+/// # Errors
+/// None in practice (base64 is always a valid header value); [`Error::Config`] is `Secret::header_value`'s.
+pub(super) fn basic_authorization(
+    company_id: &str,
+    public_key: &str,
+    private_key: &str,
+) -> Result<HeaderValue, Error> {
+    // The joined keys live in a `Secret`, zeroed when dropped, like the header value built from them.
+    let credentials = Secret::new(format!("{company_id}+{public_key}:{private_key}"));
+    let basic = base64::engine::general_purpose::STANDARD.encode(credentials.expose());
+    Secret::new(format!("Basic {basic}")).header_value()
+}
+
 impl ConnectWiseAuth {
     /// Builds the headers once; fails on values a header cannot carry.
     pub(crate) fn new(config: ConnectWiseConfig) -> Result<Self, Error> {
-        let credentials = format!(
-            "{}+{}:{}",
-            config.company_id,
-            config.public_key,
-            config.private_key.expose()
-        );
-        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
-        let authorization = Secret::new(format!("Basic {basic}")).header_value()?;
+        let authorization = basic_authorization(
+            &config.company_id,
+            &config.public_key,
+            config.private_key.expose(),
+        )?;
         let mut client_id =
             HeaderValue::from_str(&config.client_id).map_err(|_| Error::Config {
                 message: "the ConnectWise client id is not a valid header value".to_owned(),
@@ -520,6 +533,15 @@ impl VendorAuth for ConnectWiseAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_authorization_joins_company_and_keys_and_is_sensitive() {
+        let value =
+            basic_authorization("acme", "pubkey", "privkey-SECRET-2").expect("valid header");
+        // base64("acme+pubkey:privkey-SECRET-2")
+        assert_eq!(value, "Basic YWNtZStwdWJrZXk6cHJpdmtleS1TRUNSRVQtMg==");
+        assert!(value.is_sensitive());
+    }
 
     #[test]
     fn codebases_are_one_plain_segment() {

@@ -12,6 +12,7 @@ mod bms;
 mod connectwise;
 mod discovered;
 mod env;
+mod expiry;
 mod impersonation;
 mod json;
 

@@ -248,7 +248,7 @@ mod tests {
             "/service/tickets"
         );
         assert_eq!(
-            default_limit_key(Vendor::KaseyaBms, "/v2/crm/accounts"),
+            default_limit_key(Vendor::Bms, "/v2/crm/accounts"),
             "/v2/crm/accounts"
         );
     }

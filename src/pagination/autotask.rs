@@ -47,6 +47,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 use futures_core::Stream;
+use psa_clients_runtime::autotask::filter::checked_max_records;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -55,8 +56,7 @@ use super::{config, drive, paging, Next, Page};
 use crate::transport::{OperationMeta, Vendor};
 use crate::Error;
 
-/// The largest `MaxRecords` (page size) Autotask accepts.
-pub const MAX_RECORDS: u32 = 500;
+pub use psa_clients_runtime::autotask::filter::MAX_RECORDS;
 
 /// Checks an Autotask `MaxRecords` value.
 ///
@@ -71,13 +71,11 @@ pub const MAX_RECORDS: u32 = 500;
 /// assert!(validate_max_records(501).is_err());
 /// ```
 pub fn validate_max_records(max_records: u32) -> Result<u32, Error> {
-    if (1..=MAX_RECORDS).contains(&max_records) {
-        Ok(max_records)
-    } else {
-        Err(config(format!(
+    checked_max_records(u64::from(max_records)).map_err(|_| {
+        config(format!(
             "Autotask MaxRecords must be between 1 and {MAX_RECORDS}, got {max_records}"
-        )))
-    }
+        ))
+    })
 }
 
 /// The response envelope of an Autotask query, decoded leniently: unknown
@@ -361,8 +359,11 @@ fn check_max_records(query: &[u8]) -> Result<(), Error> {
     else {
         return Ok(());
     };
-    match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
-        Some(n) => validate_max_records(n).map(drop),
+    match value.as_u64().map(checked_max_records) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(_)) => Err(config(format!(
+            "Autotask MaxRecords must be between 1 and {MAX_RECORDS}, got {value}"
+        ))),
         None => Err(config(format!(
             "Autotask MaxRecords must be a whole number between 1 and {MAX_RECORDS}, got {value}"
         ))),
