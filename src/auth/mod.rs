@@ -3,9 +3,9 @@
 //! Each vendor authenticates differently: Kaseya BMS logs in for a bearer
 //! token, ConnectWise sends Basic credentials to a site whose API path
 //! depends on the tenant's codebase, and Autotask sends key headers to a
-//! zone that has to be looked up first. The [`Pipeline`](crate::pipeline::Pipeline)
-//! talks to all of them through one crate-private trait, so the call path
-//! is the same for every vendor.
+//! zone that has to be looked up first. The vendor clients' internal
+//! pipeline talks to all of them through one crate-private trait, so the
+//! call path is the same for every vendor.
 
 mod autotask;
 mod bms;

@@ -12,5 +12,7 @@ mod vendor_client;
 
 pub(crate) use builder::hooks_for;
 pub use builder::ClientBuilder;
+/// What [`RawRequest::send_bytes`] returns: a successful answer, body fully read (status, headers, bytes).
+pub use psa_clients_runtime::Answer;
 pub use raw::RawRequest;
 pub use vendor_client::VendorClient;
