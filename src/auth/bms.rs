@@ -21,7 +21,7 @@ use tokio::sync::Mutex;
 
 use super::env::{self, Lookup};
 use super::expiry::expiry_instant;
-use super::{append_path, fetch, json, parse_site, VendorAuth};
+use super::{any_case, append_path, parse_site, send_auth_request, VendorAuth};
 use crate::error::VendorBody;
 use crate::secret::Secret;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
@@ -397,7 +397,7 @@ impl BmsAuth {
             .body(form.expose().as_bytes().to_vec())
             .build()
             .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
-        let body = fetch(transport, request, op)
+        let body = send_auth_request(transport, request, op)
             .await
             .map_err(|err| login_rejected(err, op.operation_id))?;
         parse_tokens(&body, op)
@@ -455,15 +455,15 @@ fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
         status: StatusCode::OK,
         body,
     };
-    if json::envelope_success(&value) == Some(false) {
+    if any_case::envelope_success(&value) == Some(false) {
         // BMS reports a failed login as HTTP 200 with `Success: false`;
         // the body holds only the error, no credentials.
         return Err(rejected(VendorBody::Json(value)));
     }
-    let token = json::field(&value, "Result")
+    let token = any_case::field(&value, "Result")
         .filter(|result| result.is_object())
         .unwrap_or(&value);
-    let Some(access) = json::string(token, "AccessToken") else {
+    let Some(access) = any_case::string(token, "AccessToken") else {
         // Do not echo the body: it may hold a refresh token.
         return Err(rejected(VendorBody::Text(
             "the answer carried no access token".to_owned(),
@@ -474,9 +474,9 @@ fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
     Ok(Tokens {
         header,
         access,
-        refresh: json::string(token, "RefreshToken").map(Secret::new),
-        access_expires: json::string(token, "AccessTokenExpireOn").and_then(expiry_instant),
-        refresh_expires: json::string(token, "RefreshTokenExpireOn").and_then(expiry_instant),
+        refresh: any_case::string(token, "RefreshToken").map(Secret::new),
+        access_expires: any_case::string(token, "AccessTokenExpireOn").and_then(expiry_instant),
+        refresh_expires: any_case::string(token, "RefreshTokenExpireOn").and_then(expiry_instant),
     })
 }
 

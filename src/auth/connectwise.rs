@@ -24,7 +24,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
 use super::impersonation::{Integrator, MemberTokens};
-use super::{append_path, fetch, json, parse_site, VendorAuth};
+use super::{any_case, append_path, parse_site, send_auth_request, VendorAuth};
 use crate::error::snippet;
 use crate::secret::Secret;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
@@ -295,9 +295,9 @@ async fn fetch_company_info(
         .get(url)
         .build()
         .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
-    let body = fetch(transport, request, &op).await?;
+    let body = send_auth_request(transport, request, &op).await?;
     let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
-    let codebase = json::string(&value, "Codebase")
+    let codebase = any_case::string(&value, "Codebase")
         .and_then(normalize_codebase)
         .ok_or_else(|| Error::MalformedBody {
             operation_id: op.operation_id,
@@ -306,14 +306,14 @@ async fn fetch_company_info(
             snippet: snippet(&body),
             source: serde::de::Error::custom("missing or not a plain codebase like v2025_1/"),
         })?;
-    let text = |name: &str| json::string(&value, name).map(str::to_owned);
+    let text = |name: &str| any_case::string(&value, name).map(str::to_owned);
     Ok(ConnectWiseCompanyInfo {
         codebase,
         version_code: text("VersionCode"),
         version_number: text("VersionNumber"),
         company_name: text("CompanyName"),
         company_id: text("CompanyID"),
-        is_cloud: json::field(&value, "IsCloud").and_then(serde_json::Value::as_bool),
+        is_cloud: any_case::field(&value, "IsCloud").and_then(serde_json::Value::as_bool),
     })
 }
 

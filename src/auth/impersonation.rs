@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 
 use super::connectwise::basic_authorization;
 use super::expiry::expiry_instant;
-use super::{append_path, fetch, json};
+use super::{any_case, append_path, send_auth_request};
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
 use crate::Error;
 
@@ -157,7 +157,7 @@ impl MemberTokens {
             vendor = "connectwise",
             "fetching the impersonated member's keys"
         );
-        let body = fetch(transport, request, &op).await?;
+        let body = send_auth_request(transport, request, &op).await?;
         let value: serde_json::Value =
             decode_json(&body, StatusCode::OK, &op).map_err(super::without_snippet)?;
         let malformed = |field: &str| Error::MalformedBody {
@@ -167,10 +167,11 @@ impl MemberTokens {
             snippet: String::new(),
             source: serde::de::Error::custom("missing key in the member token answer"),
         };
-        let public = json::string(&value, "publicKey").ok_or_else(|| malformed("publicKey"))?;
-        let private = json::string(&value, "privateKey").ok_or_else(|| malformed("privateKey"))?;
+        let public = any_case::string(&value, "publicKey").ok_or_else(|| malformed("publicKey"))?;
+        let private =
+            any_case::string(&value, "privateKey").ok_or_else(|| malformed("privateKey"))?;
         let authorization = basic_authorization(&self.company_id, public, private)?;
-        let renew_at = match json::string(&value, "expiration").and_then(expiry_instant) {
+        let renew_at = match any_case::string(&value, "expiration").and_then(expiry_instant) {
             Some(expires) => expires.checked_sub(SKEW).unwrap_or(now),
             None => {
                 tracing::warn!(

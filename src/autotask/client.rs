@@ -12,7 +12,7 @@ use reqwest::Method;
 
 use crate::auth::AutotaskConfig;
 use crate::autotask::filter::Query;
-use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::client::{hooks_for, ClientBuilder, TenantClient};
 use crate::pagination::autotask::AutotaskQuery;
 use crate::pagination::{ItemStream, PageStream};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
@@ -22,9 +22,9 @@ use crate::Error;
 /// An Autotask client. Every generated operation is available through `Deref`
 /// (`at.companies_query_item().id(0).send().await?`); calls find the zone, carry the API user
 /// headers, retry what is safe and respect the transport's limits.
-pub type Client = VendorClient<psa_clients_autotask::Client>;
+pub type Client = TenantClient<psa_clients_autotask::Client>;
 
-impl VendorClient<psa_clients_autotask::Client> {
+impl TenantClient<psa_clients_autotask::Client> {
     /// Starts a client from explicit configuration.
     pub fn builder(config: AutotaskConfig) -> ClientBuilder<AutotaskConfig> {
         ClientBuilder::new(config)
@@ -53,11 +53,11 @@ impl ClientBuilder<AutotaskConfig> {
             pipeline.transport().client().clone(),
             hooks_for(&pipeline),
         );
-        Ok(VendorClient { api, pipeline })
+        Ok(TenantClient { api, pipeline })
     }
 }
 
-impl VendorClient<psa_clients_autotask::Client> {
+impl TenantClient<psa_clients_autotask::Client> {
     /// Every `T` matching `query`, as a lazy stream: `POST /V1.0/{Entity}/query`, then each
     /// `pageDetails.nextPageUrl` with the same method and body (a GET there answers 405, and the records
     /// after the first 500 would be lost). Each page counts against the entity's concurrency limit.

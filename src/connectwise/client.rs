@@ -3,19 +3,19 @@
 use std::sync::Arc;
 
 use crate::auth::{ConnectWiseCompanyInfo, ConnectWiseConfig};
-use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::client::{hooks_for, ClientBuilder, TenantClient};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
 use crate::Error;
 
 /// A ConnectWise PSA client. Each enabled area is reached through `Deref`
 /// (`cw.service().get_service_tickets().conditions(c).send().await?`); calls carry Basic credentials and
 /// `clientId`, find the codebase, retry what is safe and respect the transport's limits.
-pub type Client = VendorClient<Areas>;
+pub type Client = TenantClient<ConnectWiseAreas>;
 
 /// The generated clients of the enabled ConnectWise areas (one cargo feature each).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct Areas {
+pub struct ConnectWiseAreas {
     /// The configuration the client was built with, for the site's own endpoints (`company_info`).
     config: ConnectWiseConfig,
     #[cfg(feature = "connectwise-company")]
@@ -44,7 +44,7 @@ pub struct Areas {
     time: psa_clients_connectwise::time::Client,
 }
 
-impl Areas {
+impl ConnectWiseAreas {
     /// `/company/…` operations (feature `connectwise-company`).
     #[cfg(feature = "connectwise-company")]
     pub fn company(&self) -> &psa_clients_connectwise::company::Client {
@@ -118,7 +118,7 @@ impl Areas {
     }
 }
 
-impl VendorClient<Areas> {
+impl TenantClient<ConnectWiseAreas> {
     /// Starts a client from explicit configuration.
     pub fn builder(config: ConnectWiseConfig) -> ClientBuilder<ConnectWiseConfig> {
         ClientBuilder::new(config)
@@ -172,7 +172,7 @@ impl ClientBuilder<ConnectWiseConfig> {
         let pipeline = Arc::new(Pipeline::connectwise(transport, self.config)?.with_drift(drift));
         #[allow(unused_variables)] // with no area feature on, only `raw` calls exist
         let (http, hooks) = (pipeline.transport().client().clone(), hooks_for(&pipeline));
-        let api = Areas {
+        let api = ConnectWiseAreas {
             config,
             #[cfg(feature = "connectwise-company")]
             company: psa_clients_connectwise::company::Client::new_with_client(
@@ -247,6 +247,6 @@ impl ClientBuilder<ConnectWiseConfig> {
                 hooks.clone(),
             ),
         };
-        Ok(VendorClient { api, pipeline })
+        Ok(TenantClient { api, pipeline })
     }
 }
