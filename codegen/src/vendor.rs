@@ -133,6 +133,12 @@ pub struct Corrections {
     /// How operations are grouped into modules (and cargo features).
     #[serde(default)]
     pub modules: ModuleSplit,
+    /// With `modules = "first-path-segment"`: every area (module) the document may have, the one list of them.
+    /// The build generates the area modules and the psa-clients accessors from it; cargo cannot generate
+    /// features, so a test checks the `Cargo.toml` features against it. A document with an area not listed
+    /// fails the build instead of silently leaving its operations out.
+    #[serde(default)]
+    pub areas: Vec<String>,
     /// Response-model properties the live API always sends, `Schema.property` (document or wire spelling,
     /// compared ignoring ASCII case), or `*Suffix.property` for every response schema whose name ends in
     /// `Suffix` and has the property: each gets an accessor that reads it without an `Option`, and its absence
