@@ -35,7 +35,7 @@ fn main() {
     let manifest_path = root.join("specs/manifest.toml");
     println!("cargo::rerun-if-changed={}", manifest_path.display());
     let manifest = Manifest::load(&manifest_path).unwrap_or_else(|e| fail(&e.to_string()));
-    for vendor in [Vendor::Bms, Vendor::Connectwise, Vendor::Autotask] {
+    for vendor in [Vendor::Bms, Vendor::ConnectWise, Vendor::Autotask] {
         let Some(entry) = manifest.primary(vendor) else {
             fail(&format!("no primary document for {vendor} in the manifest"));
         };

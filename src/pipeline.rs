@@ -27,9 +27,8 @@ pub const PLACEHOLDER_BASE: &str = "https://psa-clients.invalid";
 
 const PLACEHOLDER_HOST: &str = "psa-clients.invalid";
 
-/// A successful answer, body fully read (the run-time crate's [`Answer`](psa_clients_runtime::Answer), which the
-/// generated clients decode).
-pub type Success = psa_clients_runtime::Answer;
+/// A successful answer, body fully read: the run-time crate's type, which the generated clients decode.
+pub use psa_clients_runtime::Answer;
 
 /// Sends authenticated calls to one vendor tenant. Cheap to clone; clones
 /// share the transport's limits and the cached credentials.
@@ -51,7 +50,7 @@ impl Pipeline {
         Ok(Self::new(
             transport,
             Arc::new(BmsAuth::new(config)?),
-            Vendor::KaseyaBms,
+            Vendor::Bms,
         ))
     }
 
@@ -139,7 +138,7 @@ impl Pipeline {
         &self,
         request: reqwest::Request,
         op: OperationMeta,
-    ) -> Result<Success, Error> {
+    ) -> Result<Answer, Error> {
         let spare = request.try_clone();
         let (response, generation) = self.attempt(request, &op).await?;
         let response = match spare {
@@ -170,10 +169,10 @@ impl Pipeline {
             .classify(response, &op)
             .await
             .map_err(|err| self.auth.refine_error(err))?;
-        if self.vendor == Vendor::KaseyaBms {
+        if self.vendor == Vendor::Bms {
             check_bms_envelope(status, &body, &op)?;
         }
-        Ok(Success::new(status, headers, body))
+        Ok(Answer::new(status, headers, body))
     }
 
     /// Resolves the URL, adds credentials and sends once (with the

@@ -6,7 +6,7 @@ mod common;
 
 use common::{exact_policy, fixture, header_of, requests_to, transport, Sequence};
 use psa_clients::auth::AutotaskConfig;
-use psa_clients::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
+use psa_clients::pipeline::{Answer, Pipeline, PLACEHOLDER_BASE};
 use psa_clients::secret::Secret;
 use psa_clients::transport::{OperationMeta, Vendor};
 use psa_clients::Error;
@@ -71,7 +71,7 @@ fn op() -> OperationMeta {
     )
 }
 
-async fn get(pipeline: &Pipeline, url: &str) -> Result<Success, Error> {
+async fn get(pipeline: &Pipeline, url: &str) -> Result<Answer, Error> {
     let request = pipeline
         .transport()
         .client()
@@ -81,7 +81,7 @@ async fn get(pipeline: &Pipeline, url: &str) -> Result<Success, Error> {
     pipeline.send(request, op()).await
 }
 
-async fn get_ticket(pipeline: &Pipeline) -> Result<Success, Error> {
+async fn get_ticket(pipeline: &Pipeline) -> Result<Answer, Error> {
     get(pipeline, &format!("{PLACEHOLDER_BASE}/V1.0/Tickets/5")).await
 }
 

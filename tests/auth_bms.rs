@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use common::{exact_policy, header_of, requests_to, transport};
 use psa_clients::auth::{BmsConfig, BmsRegion};
 use psa_clients::error::VendorBody;
-use psa_clients::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
+use psa_clients::pipeline::{Answer, Pipeline, PLACEHOLDER_BASE};
 use psa_clients::secret::Secret;
 use psa_clients::transport::{Clock, ManualClock, OperationMeta, Vendor};
 use psa_clients::Error;
@@ -131,7 +131,7 @@ fn ok_envelope() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"Success": true, "Result": {"Id": 7}}))
 }
 
-async fn get_ticket(pipeline: &Pipeline) -> Result<Success, Error> {
+async fn get_ticket(pipeline: &Pipeline) -> Result<Answer, Error> {
     let request = pipeline
         .transport()
         .client()
@@ -139,7 +139,7 @@ async fn get_ticket(pipeline: &Pipeline) -> Result<Success, Error> {
         .build()
         .expect("request");
     let op = OperationMeta::new(
-        Vendor::KaseyaBms,
+        Vendor::Bms,
         "GetTicket",
         Method::GET,
         "/v2/servicedesk/tickets/{id}",

@@ -5,7 +5,7 @@ mod common;
 
 use common::{exact_policy, fixture, header_of, requests_to, transport, Sequence};
 use psa_clients::auth::ConnectWiseConfig;
-use psa_clients::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
+use psa_clients::pipeline::{Answer, Pipeline, PLACEHOLDER_BASE};
 use psa_clients::secret::Secret;
 use psa_clients::transport::{OperationMeta, Vendor};
 use psa_clients::Error;
@@ -63,7 +63,7 @@ async fn mount_fixture_company_info(server: &MockServer) {
     .await;
 }
 
-async fn get_ticket(pipeline: &Pipeline, query: &str) -> Result<Success, Error> {
+async fn get_ticket(pipeline: &Pipeline, query: &str) -> Result<Answer, Error> {
     let request = pipeline
         .transport()
         .client()
@@ -169,7 +169,7 @@ fn api_not_found() -> ResponseTemplate {
     }))
 }
 
-async fn get_path(pipeline: &Pipeline, at: &str) -> Result<Success, Error> {
+async fn get_path(pipeline: &Pipeline, at: &str) -> Result<Answer, Error> {
     let request = pipeline
         .transport()
         .client()

@@ -48,7 +48,7 @@ proptest! {
                 headers.insert(name, value);
             }
         }
-        let op = OperationMeta::new(Vendor::KaseyaBms, "prop", Method::GET, "/p");
+        let op = OperationMeta::new(Vendor::Bms, "prop", Method::GET, "/p");
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         match classify_parts(status, &headers, Bytes::from(body.clone()), &op, now) {
             Ok(bytes) => prop_assert!(status.is_success() && bytes == body),

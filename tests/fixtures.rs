@@ -45,7 +45,10 @@ fn decode<T: DeserializeOwned + Serialize>(rel: &str) -> (T, Vec<String>) {
     let figures = std::env::var_os("PSA_FIXTURE_FIGURES").is_some();
     let typed: T = serde_path_to_error::deserialize(original.clone()).unwrap_or_else(|e| {
         if figures {
-            eprintln!("figures {rel}: {} leaves, does not decode", leaves(&original));
+            eprintln!(
+                "figures {rel}: {} leaves, does not decode",
+                leaves(&original)
+            );
         }
         panic!("{rel}: does not decode at `{}`: {}", e.path(), e.inner())
     });

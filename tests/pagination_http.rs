@@ -633,7 +633,7 @@ fn bms_fetch(
             .build()
             .expect("request");
         Box::pin(async move {
-            let op = OperationMeta::new(Vendor::KaseyaBms, "accountsLookup", Method::GET, BMS_PATH);
+            let op = OperationMeta::new(Vendor::Bms, "accountsLookup", Method::GET, BMS_PATH);
             let response = transport.execute(request, op.clone()).await?;
             let body = transport.classify(response, &op).await?;
             let envelope: PagedResponse<Record> = decode_json(&body, StatusCode::OK, &op)?;

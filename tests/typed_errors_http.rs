@@ -160,6 +160,40 @@ async fn a_body_of_the_wrong_shape_names_the_operation_and_the_json_path() {
 
 /// One field of the wrong type (here a string id) does not fail the record: it reads as absent, and the value
 /// the server sent is kept with the reason.
+/// `Client::query::<T>` and `Client::count::<T>` are hand-written beside the generated `companies_query` /
+/// `companies_query_count`; their errors name the same operations from the generated table.
+#[tokio::test]
+async fn hand_written_query_and_count_name_the_generated_operations() {
+    use futures_util::TryStreamExt;
+    use psa_clients::autotask::{filter::Query, types::CompanyModel};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies/query"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"errors": ["no"]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/zone/atservicesrest/V1.0/Companies/query/count"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"errors": ["no"]})))
+        .mount(&server)
+        .await;
+    let at = autotask_client(&server, transport(exact_policy(1)).0).await;
+    let query = Query::all();
+    let error = at
+        .query::<CompanyModel>(&query)
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("403");
+    assert_eq!(error.operation_id(), Some("Companies_Query"), "{error:?}");
+    let error = at.count::<CompanyModel>(&query).await.expect_err("403");
+    assert_eq!(
+        error.operation_id(),
+        Some("Companies_QueryCount"),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn one_bad_field_is_absent_and_kept_not_a_failed_call() {
     let server = MockServer::start().await;

@@ -190,6 +190,16 @@ pub fn build_vendor(
                 .join("\n")
         ));
     }
+    // A split vendor's areas are one list (`areas` in its corrections), which the cargo features must follow: an
+    // area of the document that no feature names would silently not be generated.
+    if corrections.modules == ModuleSplit::FirstPathSegment {
+        let unlisted = crate::split::unlisted_areas(&prepared.spec, &corrections.areas);
+        if !unlisted.is_empty() {
+            return Err(fail(crate::split::unlisted_areas_message(
+                vendor, &unlisted,
+            )));
+        }
+    }
     let rendered = render::render(&prepared, &corrections, want_module).map_err(|e| {
         let message = e.to_string();
         fail(if prepared.reviewed {
@@ -250,6 +260,17 @@ fn write(
             }
         }
         ModuleSplit::FirstPathSegment => {
+            // The generated areas (not `types`), for the crate's module declarations and psa-clients' accessors.
+            let areas: Vec<String> = rendered
+                .files
+                .iter()
+                .map(|f| f.module.clone())
+                .filter(|module| module != "types")
+                .collect();
+            put(
+                inputs.out_dir.join(vendor.name()).join("areas.rs"),
+                &crate::split::areas_source(vendor, &areas),
+            )?;
             for f in &rendered.files {
                 put(
                     inputs

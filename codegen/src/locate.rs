@@ -234,7 +234,7 @@ impl SearchPath {
 
 /// Whether the vendor's document can be downloaded without logging in.
 pub fn fetchable(vendor: Vendor) -> bool {
-    !matches!(vendor, Vendor::Connectwise)
+    !matches!(vendor, Vendor::ConnectWise)
 }
 
 /// `psa-specs.toml`: documents a project accepts although psa-clients has not reviewed them.
@@ -531,7 +531,7 @@ mod tests {
         };
         let search = SearchPath::new(&context, Some("/abs/specs"));
         let message =
-            search.not_found_message(&entry(Vendor::Connectwise), Path::new("/src/psa-codegen"));
+            search.not_found_message(&entry(Vendor::ConnectWise), Path::new("/src/psa-codegen"));
         assert!(
             message.contains("/abs/specs/doc.json does not exist"),
             "{message}"

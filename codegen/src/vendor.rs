@@ -6,26 +6,29 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// A PSA vendor whose API psa-clients generates a client for.
+///
+/// The variants are spelled as `psa_clients::transport::Vendor`'s and `psa_emulator::Vendor`'s are. It cannot be
+/// that type: this crate is the generated crates' build-dependency, and psa-clients depends on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     /// Kaseya BMS.
     Bms,
     /// ConnectWise PSA (formerly Manage).
-    Connectwise,
+    ConnectWise,
     /// Datto Autotask PSA.
     Autotask,
 }
 
 impl Vendor {
     /// All vendors, in the order the crate lists them.
-    pub const ALL: [Vendor; 3] = [Vendor::Bms, Vendor::Connectwise, Vendor::Autotask];
+    pub const ALL: [Vendor; 3] = [Vendor::Bms, Vendor::ConnectWise, Vendor::Autotask];
 
     /// The lower-case name used for features, modules, files and environment variables.
     pub fn name(self) -> &'static str {
         match self {
             Vendor::Bms => "bms",
-            Vendor::Connectwise => "connectwise",
+            Vendor::ConnectWise => "connectwise",
             Vendor::Autotask => "autotask",
         }
     }
@@ -124,6 +127,12 @@ pub struct Corrections {
     /// How operations are grouped into modules (and cargo features).
     #[serde(default)]
     pub modules: ModuleSplit,
+    /// With `modules = "first-path-segment"`: every area (module) the document may have, the one list of them.
+    /// The build generates the area modules and the psa-clients accessors from it; cargo cannot generate
+    /// features, so a test checks the `Cargo.toml` features against it. A document with an area not listed
+    /// fails the build instead of silently leaving its operations out.
+    #[serde(default)]
+    pub areas: Vec<String>,
     /// Response-model properties the live API always sends, `Schema.property` (document or wire spelling,
     /// compared ignoring ASCII case), or `*Suffix.property` for every response schema whose name ends in
     /// `Suffix` and has the property: each gets an accessor that reads it without an `Option`, and its absence

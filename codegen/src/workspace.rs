@@ -70,7 +70,7 @@ impl Workspace {
         } else if title.contains("bms") || title.contains("kaseya") {
             Vendor::Bms
         } else if title.contains("connectwise") || title.contains("manage") {
-            Vendor::Connectwise
+            Vendor::ConnectWise
         } else {
             return Err(format!("{file}: cannot tell the vendor from its title {title:?}").into());
         };

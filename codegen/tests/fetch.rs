@@ -272,7 +272,7 @@ fn a_body_cut_short_writes_nothing() {
 #[test]
 fn connectwise_is_manual_and_names_the_file_and_the_pin() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let entry = entry("connectwise-psa.json", BODY, Vendor::Connectwise);
+    let entry = entry("connectwise-psa.json", BODY, Vendor::ConnectWise);
     let server = serve(HashMap::new());
     match fetch(&entry, &options(dir.path(), &server)).expect("steps") {
         Outcome::Manual { path, steps } => {

@@ -276,7 +276,7 @@ fn bms_like() {
 fn connectwise_like() {
     let g = generate(
         "connectwise-like.json",
-        Vendor::Connectwise,
+        Vendor::ConnectWise,
         SpecFormat::OpenApi30,
     );
 

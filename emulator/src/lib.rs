@@ -54,6 +54,9 @@ pub use journal::JournalEntry;
 pub use state::Options;
 
 /// One of the three vendors.
+///
+/// Spelled as `psa_clients::transport::Vendor` is, but its own type: the emulator does not depend on the client
+/// it tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Vendor {

@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
-use super::{append_path, fetch, json, parse_site, trim_base, VendorAuth};
+use super::{any_case, append_path, parse_site, send_auth_request, trim_base, VendorAuth};
 use crate::error::{snippet, VendorBody};
 use crate::secret::Secret;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
@@ -220,9 +220,11 @@ impl AutotaskAuth {
             .get(url)
             .build()
             .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
-        let body = fetch(transport, request, &op).await.map_err(refine)?;
+        let body = send_auth_request(transport, request, &op)
+            .await
+            .map_err(refine)?;
         let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
-        let zone = json::string(&value, "url")
+        let zone = any_case::string(&value, "url")
             .and_then(|url| Url::parse(url).ok())
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
             .ok_or_else(|| Error::MalformedBody {
@@ -308,7 +310,7 @@ fn errors_mention(body: &VendorBody, needle: &str) -> bool {
     let VendorBody::Json(value) = body else {
         return false;
     };
-    json::field(value, "errors")
+    any_case::field(value, "errors")
         .and_then(serde_json::Value::as_array)
         .is_some_and(|errors| {
             errors

@@ -20,7 +20,8 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::env::{self, Lookup};
-use super::{append_path, fetch, json, parse_site, VendorAuth};
+use super::expiry::expiry_instant;
+use super::{any_case, append_path, parse_site, send_auth_request, VendorAuth};
 use crate::error::VendorBody;
 use crate::secret::Secret;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
@@ -335,7 +336,7 @@ impl BmsAuth {
         transport: &Transport,
         last_mfa_step: &mut Option<u64>,
     ) -> Result<Tokens, Error> {
-        let op = OperationMeta::new(Vendor::KaseyaBms, "Authenticate", Method::POST, LOGIN_PATH);
+        let op = OperationMeta::new(Vendor::Bms, "Authenticate", Method::POST, LOGIN_PATH);
         let mfa_code = match &self.config.totp_secret {
             Some(seed) => Some(unused_code(transport, seed, last_mfa_step).await?),
             None => None,
@@ -367,12 +368,7 @@ impl BmsAuth {
         access: &Secret,
         refresh: &Secret,
     ) -> Result<Tokens, Error> {
-        let op = OperationMeta::new(
-            Vendor::KaseyaBms,
-            "RefreshToken",
-            Method::POST,
-            REFRESH_PATH,
-        );
+        let op = OperationMeta::new(Vendor::Bms, "RefreshToken", Method::POST, REFRESH_PATH);
         tracing::debug!(vendor = "kaseya_bms", "refreshing the access token");
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("AccessToken", access.expose())
@@ -401,7 +397,7 @@ impl BmsAuth {
             .body(form.expose().as_bytes().to_vec())
             .build()
             .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
-        let body = fetch(transport, request, op)
+        let body = send_auth_request(transport, request, op)
             .await
             .map_err(|err| login_rejected(err, op.operation_id))?;
         parse_tokens(&body, op)
@@ -459,15 +455,15 @@ fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
         status: StatusCode::OK,
         body,
     };
-    if json::envelope_success(&value) == Some(false) {
+    if any_case::envelope_success(&value) == Some(false) {
         // BMS reports a failed login as HTTP 200 with `Success: false`;
         // the body holds only the error, no credentials.
         return Err(rejected(VendorBody::Json(value)));
     }
-    let token = json::field(&value, "Result")
+    let token = any_case::field(&value, "Result")
         .filter(|result| result.is_object())
         .unwrap_or(&value);
-    let Some(access) = json::string(token, "AccessToken") else {
+    let Some(access) = any_case::string(token, "AccessToken") else {
         // Do not echo the body: it may hold a refresh token.
         return Err(rejected(VendorBody::Text(
             "the answer carried no access token".to_owned(),
@@ -478,21 +474,10 @@ fn parse_tokens(body: &[u8], op: &OperationMeta) -> Result<Tokens, Error> {
     Ok(Tokens {
         header,
         access,
-        refresh: json::string(token, "RefreshToken").map(Secret::new),
-        access_expires: json::string(token, "AccessTokenExpireOn").and_then(parse_time),
-        refresh_expires: json::string(token, "RefreshTokenExpireOn").and_then(parse_time),
+        refresh: any_case::string(token, "RefreshToken").map(Secret::new),
+        access_expires: any_case::string(token, "AccessTokenExpireOn").and_then(expiry_instant),
+        refresh_expires: any_case::string(token, "RefreshTokenExpireOn").and_then(expiry_instant),
     })
-}
-
-/// An ISO 8601 time; one without an offset is taken as UTC (guess: .NET
-/// serialises `DateTime` without one when its kind is unspecified).
-fn parse_time(text: &str) -> Option<SystemTime> {
-    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(time.into());
-    }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|time| time.and_utc().into())
 }
 
 impl VendorAuth for BmsAuth {
@@ -634,14 +619,5 @@ mod tests {
         bad_region.push(("PSA_BMS_REGION", "mars"));
         let err = BmsConfig::from_lookup(&vars(&bad_region)).unwrap_err();
         assert!(err.to_string().contains("PSA_BMS_REGION"));
-    }
-
-    #[test]
-    fn times_with_and_without_offset() {
-        let expected = UNIX_EPOCH + Duration::from_secs(1_700_000_600);
-        assert_eq!(parse_time("2023-11-14T22:23:20Z"), Some(expected));
-        assert_eq!(parse_time("2023-11-14T22:23:20.0000000"), Some(expected));
-        assert_eq!(parse_time("2023-11-15T00:23:20+02:00"), Some(expected));
-        assert_eq!(parse_time("tomorrow"), None);
     }
 }

@@ -24,7 +24,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::discovered::DiscoveredBase;
 use super::env::{self, Lookup};
 use super::impersonation::{Integrator, MemberTokens};
-use super::{append_path, fetch, json, parse_site, VendorAuth};
+use super::{any_case, append_path, parse_site, send_auth_request, VendorAuth};
 use crate::error::snippet;
 use crate::secret::Secret;
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
@@ -295,9 +295,9 @@ async fn fetch_company_info(
         .get(url)
         .build()
         .map_err(|err| Error::from_reqwest(op.operation_id, err))?;
-    let body = fetch(transport, request, &op).await?;
+    let body = send_auth_request(transport, request, &op).await?;
     let value: serde_json::Value = decode_json(&body, StatusCode::OK, &op)?;
-    let codebase = json::string(&value, "Codebase")
+    let codebase = any_case::string(&value, "Codebase")
         .and_then(normalize_codebase)
         .ok_or_else(|| Error::MalformedBody {
             operation_id: op.operation_id,
@@ -306,14 +306,14 @@ async fn fetch_company_info(
             snippet: snippet(&body),
             source: serde::de::Error::custom("missing or not a plain codebase like v2025_1/"),
         })?;
-    let text = |name: &str| json::string(&value, name).map(str::to_owned);
+    let text = |name: &str| any_case::string(&value, name).map(str::to_owned);
     Ok(ConnectWiseCompanyInfo {
         codebase,
         version_code: text("VersionCode"),
         version_number: text("VersionNumber"),
         company_name: text("CompanyName"),
         company_id: text("CompanyID"),
-        is_cloud: json::field(&value, "IsCloud").and_then(serde_json::Value::as_bool),
+        is_cloud: any_case::field(&value, "IsCloud").and_then(serde_json::Value::as_bool),
     })
 }
 
@@ -357,17 +357,30 @@ pub(crate) struct ConnectWiseAuth {
     member: Option<MemberTokens>,
 }
 
+/// `Authorization: Basic base64(company+public:private)`, ConnectWise's API-member signature, marked sensitive;
+/// the integrator's own keys and an impersonated member's key pair are sent the same way.
+///
+/// # Errors
+/// None in practice (base64 is always a valid header value); [`Error::Config`] is `Secret::header_value`'s.
+pub(super) fn basic_authorization(
+    company_id: &str,
+    public_key: &str,
+    private_key: &str,
+) -> Result<HeaderValue, Error> {
+    // The joined keys live in a `Secret`, zeroed when dropped, like the header value built from them.
+    let credentials = Secret::new(format!("{company_id}+{public_key}:{private_key}"));
+    let basic = base64::engine::general_purpose::STANDARD.encode(credentials.expose());
+    Secret::new(format!("Basic {basic}")).header_value()
+}
+
 impl ConnectWiseAuth {
     /// Builds the headers once; fails on values a header cannot carry.
     pub(crate) fn new(config: ConnectWiseConfig) -> Result<Self, Error> {
-        let credentials = format!(
-            "{}+{}:{}",
-            config.company_id,
-            config.public_key,
-            config.private_key.expose()
-        );
-        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
-        let authorization = Secret::new(format!("Basic {basic}")).header_value()?;
+        let authorization = basic_authorization(
+            &config.company_id,
+            &config.public_key,
+            config.private_key.expose(),
+        )?;
         let mut client_id =
             HeaderValue::from_str(&config.client_id).map_err(|_| Error::Config {
                 message: "the ConnectWise client id is not a valid header value".to_owned(),
@@ -520,6 +533,15 @@ impl VendorAuth for ConnectWiseAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_authorization_joins_company_and_keys_and_is_sensitive() {
+        let value =
+            basic_authorization("acme", "pubkey", "privkey-SECRET-2").expect("valid header");
+        // base64("acme+pubkey:privkey-SECRET-2")
+        assert_eq!(value, "Basic YWNtZStwdWJrZXk6cHJpdmtleS1TRUNSRVQtMg==");
+        assert!(value.is_sensitive());
+    }
 
     #[test]
     fn codebases_are_one_plain_segment() {

@@ -7,13 +7,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
 use reqwest::{Method, StatusCode, Url};
 use tokio::sync::Mutex;
 
-use super::{append_path, fetch, json};
-use crate::secret::Secret;
+use super::connectwise::basic_authorization;
+use super::expiry::expiry_instant;
+use super::{any_case, append_path, send_auth_request};
 use crate::transport::{decode_json, OperationMeta, Transport, Vendor};
 use crate::Error;
 
@@ -157,7 +157,7 @@ impl MemberTokens {
             vendor = "connectwise",
             "fetching the impersonated member's keys"
         );
-        let body = fetch(transport, request, &op).await?;
+        let body = send_auth_request(transport, request, &op).await?;
         let value: serde_json::Value =
             decode_json(&body, StatusCode::OK, &op).map_err(super::without_snippet)?;
         let malformed = |field: &str| Error::MalformedBody {
@@ -167,12 +167,11 @@ impl MemberTokens {
             snippet: String::new(),
             source: serde::de::Error::custom("missing key in the member token answer"),
         };
-        let public = json::string(&value, "publicKey").ok_or_else(|| malformed("publicKey"))?;
-        let private = json::string(&value, "privateKey").ok_or_else(|| malformed("privateKey"))?;
-        let credentials = format!("{}+{public}:{private}", self.company_id);
-        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
-        let authorization = Secret::new(format!("Basic {basic}")).header_value()?;
-        let renew_at = match json::string(&value, "expiration").and_then(parse_expiration) {
+        let public = any_case::string(&value, "publicKey").ok_or_else(|| malformed("publicKey"))?;
+        let private =
+            any_case::string(&value, "privateKey").ok_or_else(|| malformed("privateKey"))?;
+        let authorization = basic_authorization(&self.company_id, public, private)?;
+        let renew_at = match any_case::string(&value, "expiration").and_then(expiry_instant) {
             Some(expires) => expires.checked_sub(SKEW).unwrap_or(now),
             None => {
                 tracing::warn!(
@@ -186,31 +185,5 @@ impl MemberTokens {
             authorization,
             renew_at,
         })
-    }
-}
-
-/// RFC 3339, or an offset-less timestamp read as UTC.
-fn parse_expiration(text: &str) -> Option<SystemTime> {
-    let parsed = chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc())
-        })
-        .ok()?;
-    Some(SystemTime::from(parsed))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_expiration;
-    use std::time::{Duration, SystemTime};
-
-    #[test]
-    fn expirations_with_and_without_offset() {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_expiration("2023-11-14T22:13:20Z"), Some(at));
-        assert_eq!(parse_expiration("2023-11-14T22:13:20"), Some(at));
-        assert_eq!(parse_expiration("2023-11-14T23:13:20+01:00"), Some(at));
-        assert_eq!(parse_expiration("soon"), None);
     }
 }

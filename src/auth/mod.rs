@@ -3,17 +3,18 @@
 //! Each vendor authenticates differently: Kaseya BMS logs in for a bearer
 //! token, ConnectWise sends Basic credentials to a site whose API path
 //! depends on the tenant's codebase, and Autotask sends key headers to a
-//! zone that has to be looked up first. The [`Pipeline`](crate::pipeline::Pipeline)
-//! talks to all of them through one crate-private trait, so the call path
-//! is the same for every vendor.
+//! zone that has to be looked up first. The vendor clients' internal
+//! pipeline talks to all of them through one crate-private trait, so the
+//! call path is the same for every vendor.
 
+mod any_case;
 mod autotask;
 mod bms;
 mod connectwise;
 mod discovered;
 mod env;
+mod expiry;
 mod impersonation;
-mod json;
 
 use futures_core::future::BoxFuture;
 use reqwest::{StatusCode, Url};
@@ -86,7 +87,7 @@ pub(crate) trait VendorAuth: Send + Sync + std::fmt::Debug {
 ///
 /// The call is marked [`OperationMeta::auth_path`](crate::transport::OperationMeta::auth_path):
 /// its answers carry tokens and keys, so its body is never logged.
-async fn fetch(
+async fn send_auth_request(
     transport: &Transport,
     request: reqwest::Request,
     op: &crate::transport::OperationMeta,
@@ -196,5 +197,5 @@ pub(crate) fn append_path(base: &Url, path: &str) -> Url {
 /// True for a Kaseya BMS envelope that reports failure (`Success: false`,
 /// in either key case).
 pub(crate) fn envelope_failed(value: &serde_json::Value) -> bool {
-    json::envelope_success(value) == Some(false)
+    any_case::envelope_success(value) == Some(false)
 }

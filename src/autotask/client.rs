@@ -12,7 +12,7 @@ use reqwest::Method;
 
 use crate::auth::AutotaskConfig;
 use crate::autotask::filter::Query;
-use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::client::{hooks_for, ClientBuilder, TenantClient};
 use crate::pagination::autotask::AutotaskQuery;
 use crate::pagination::{ItemStream, PageStream};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
@@ -22,9 +22,9 @@ use crate::Error;
 /// An Autotask client. Every generated operation is available through `Deref`
 /// (`at.companies_query_item().id(0).send().await?`); calls find the zone, carry the API user
 /// headers, retry what is safe and respect the transport's limits.
-pub type Client = VendorClient<psa_clients_autotask::Client>;
+pub type Client = TenantClient<psa_clients_autotask::Client>;
 
-impl VendorClient<psa_clients_autotask::Client> {
+impl TenantClient<psa_clients_autotask::Client> {
     /// Starts a client from explicit configuration.
     pub fn builder(config: AutotaskConfig) -> ClientBuilder<AutotaskConfig> {
         ClientBuilder::new(config)
@@ -53,11 +53,11 @@ impl ClientBuilder<AutotaskConfig> {
             pipeline.transport().client().clone(),
             hooks_for(&pipeline),
         );
-        Ok(VendorClient { api, pipeline })
+        Ok(TenantClient { api, pipeline })
     }
 }
 
-impl VendorClient<psa_clients_autotask::Client> {
+impl TenantClient<psa_clients_autotask::Client> {
     /// Every `T` matching `query`, as a lazy stream: `POST /V1.0/{Entity}/query`, then each
     /// `pageDetails.nextPageUrl` with the same method and body (a GET there answers 405, and the records
     /// after the first 500 would be lost). Each page counts against the entity's concurrency limit.
@@ -86,7 +86,7 @@ impl VendorClient<psa_clients_autotask::Client> {
             }
         };
         let pipeline = Arc::clone(&self.pipeline);
-        let operation_id = query_operation_id(T::ENTITY);
+        let operation = query_operation_for(T::ENTITY);
         let pages = async move {
             // Start from the real zone URL: the pager refuses a next page on another host than the first.
             let base = pipeline.base_url().await?;
@@ -96,7 +96,7 @@ impl VendorClient<psa_clients_autotask::Client> {
                 T::ENTITY
             );
             let first = AutotaskQuery::post(&url, body)?
-                .operation_id(operation_id)
+                .operation_id(operation.spec_id)
                 .drift(pipeline.drift().clone());
             Ok::<_, Error>(first.pages(move |method, url, body| {
                 let pipeline = Arc::clone(&pipeline);
@@ -107,10 +107,14 @@ impl VendorClient<psa_clients_autotask::Client> {
                     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                     *request.body_mut() = body.map(Into::into);
                     // Every page of a query, the first POST and each `nextPageUrl`, only reads.
-                    let meta =
-                        OperationMeta::new(Vendor::Autotask, operation_id, method, QUERY_PATH)
-                            .with_limit_key(T::ENTITY)
-                            .read_only();
+                    let meta = OperationMeta::new(
+                        Vendor::Autotask,
+                        operation.spec_id,
+                        method,
+                        operation.path,
+                    )
+                    .with_limit_key(T::ENTITY)
+                    .read_only();
                     Ok(pipeline.send(request, meta).await?.body)
                 }
             }))
@@ -135,7 +139,7 @@ impl VendorClient<psa_clients_autotask::Client> {
             .raw(Method::POST, format!("/V1.0/{}/query/count", T::ENTITY))
             .read_only()
             .json(&query.count())
-            .operation_id("queryCount")
+            .operation_id(count_operation_for(T::ENTITY).spec_id)
             .limit_key(T::ENTITY)
             .send()
             .await?;
@@ -143,11 +147,24 @@ impl VendorClient<psa_clients_autotask::Client> {
     }
 }
 
-const QUERY_OPERATION: &str = "query";
+/// The generated query operation this hand-written call stands for, from the generated crate's operation table,
+/// so that errors, spans and drift reports name the same `operationId` and path template as the generated
+/// `companies_query` / `companies_query_count` do (a report must say which entity's model lacked a field).
+///
+/// The call itself cannot go through the generated method: `query::<T>` is generic over the entity, and the
+/// generated crate has one method per entity and no entity-to-method table. Sharing the table entry is the
+/// one way both take.
+#[derive(Clone, Copy)]
+struct TableOperation {
+    /// The document's `operationId` (`Companies_Query`).
+    spec_id: &'static str,
+    /// The path template (`/V1.0/Companies/query`).
+    path: &'static str,
+}
 
-/// The document's operationId of `POST /V1.0/{entity}/query` (`Companies_Query`), which errors, spans and drift
-/// reports name: a report must say which entity's model lacked a field. `query` if the table lacks it.
-fn query_operation_id(entity: &str) -> &'static str {
+/// The table entry of `POST /V1.0/{entity}{suffix}` (`suffix` is `/query` or `/query/count`), or a generic
+/// stand-in if the table lacks it (an entity the document does not have).
+fn query_operation(entity: &str, suffix: &str, fallback: TableOperation) -> TableOperation {
     psa_clients_autotask::OPERATIONS
         .iter()
         .find(|op| {
@@ -155,12 +172,38 @@ fn query_operation_id(entity: &str) -> &'static str {
                 && op
                     .path
                     .strip_prefix("/V1.0/")
-                    .and_then(|rest| rest.strip_suffix("/query"))
+                    .and_then(|rest| rest.strip_suffix(suffix))
                     == Some(entity)
         })
-        .map_or(QUERY_OPERATION, |op| op.spec_id)
+        .map_or(fallback, |op| TableOperation {
+            spec_id: op.spec_id,
+            path: op.path,
+        })
 }
-const QUERY_PATH: &str = "/V1.0/{Entity}/query";
+
+/// `POST /V1.0/{entity}/query`.
+fn query_operation_for(entity: &str) -> TableOperation {
+    query_operation(
+        entity,
+        "/query",
+        TableOperation {
+            spec_id: "query",
+            path: "/V1.0/{Entity}/query",
+        },
+    )
+}
+
+/// `POST /V1.0/{entity}/query/count`.
+fn count_operation_for(entity: &str) -> TableOperation {
+    query_operation(
+        entity,
+        "/query/count",
+        TableOperation {
+            spec_id: "queryCount",
+            path: "/V1.0/{Entity}/query/count",
+        },
+    )
+}
 
 fn error_stream<T: Send + 'static>(error: Error) -> PageStream<'static, T> {
     Box::pin(stream::once(ready(Err(error))))

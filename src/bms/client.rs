@@ -3,16 +3,16 @@
 use std::sync::Arc;
 
 use crate::auth::BmsConfig;
-use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::client::{hooks_for, ClientBuilder, TenantClient};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
 use crate::Error;
 
 /// A Kaseya BMS client. Every generated operation is available through `Deref`
 /// (`bms.get_account_codes_lookup().page_size(50).send().await?`); calls log in (JWT, optional TOTP),
 /// refresh the token, retry what is safe and respect the transport's limits.
-pub type Client = VendorClient<psa_clients_bms::Client>;
+pub type Client = TenantClient<psa_clients_bms::Client>;
 
-impl VendorClient<psa_clients_bms::Client> {
+impl TenantClient<psa_clients_bms::Client> {
     /// Starts a client from explicit configuration.
     pub fn builder(config: BmsConfig) -> ClientBuilder<BmsConfig> {
         ClientBuilder::new(config)
@@ -41,6 +41,6 @@ impl ClientBuilder<BmsConfig> {
             pipeline.transport().client().clone(),
             hooks_for(&pipeline),
         );
-        Ok(VendorClient { api, pipeline })
+        Ok(TenantClient { api, pipeline })
     }
 }

@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn unknown_operations_keep_their_method_name() {
-        let meta = operation_meta(Vendor::KaseyaBms, "x_y", None, &Method::DELETE);
+        let meta = operation_meta(Vendor::Bms, "x_y", None, &Method::DELETE);
         assert_eq!((meta.operation_id, meta.method), ("x_y", Method::DELETE));
     }
 }

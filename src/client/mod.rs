@@ -8,9 +8,11 @@
 mod builder;
 pub(crate) mod executor;
 mod raw;
-mod vendor_client;
+mod tenant_client;
 
 pub(crate) use builder::hooks_for;
 pub use builder::ClientBuilder;
+/// What [`RawRequest::send_bytes`] returns: a successful answer, body fully read (status, headers, bytes).
+pub use psa_clients_runtime::Answer;
 pub use raw::RawRequest;
-pub use vendor_client::VendorClient;
+pub use tenant_client::TenantClient;

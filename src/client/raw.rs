@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::pipeline::{Pipeline, Success, PLACEHOLDER_BASE};
+use crate::pipeline::{Answer, Pipeline, PLACEHOLDER_BASE};
 use crate::transport::{decode_json, OperationMeta, Vendor};
 use crate::Error;
 
@@ -168,7 +168,7 @@ impl RawRequest {
     /// # Errors
     /// [`Error::InvalidRequest`] for a body that did not serialize or a path that is not a URL; otherwise
     /// every [`Error`] the vendor pipeline reports.
-    pub async fn send_bytes(self) -> Result<Success, Error> {
+    pub async fn send_bytes(self) -> Result<Answer, Error> {
         let invalid = |message: String| Error::InvalidRequest { message };
         let meta = self.meta();
         let url = if self.path.starts_with("http://") || self.path.starts_with("https://") {
@@ -248,7 +248,7 @@ mod tests {
             "/service/tickets"
         );
         assert_eq!(
-            default_limit_key(Vendor::KaseyaBms, "/v2/crm/accounts"),
+            default_limit_key(Vendor::Bms, "/v2/crm/accounts"),
             "/v2/crm/accounts"
         );
     }

@@ -3,122 +3,61 @@
 use std::sync::Arc;
 
 use crate::auth::{ConnectWiseCompanyInfo, ConnectWiseConfig};
-use crate::client::{hooks_for, ClientBuilder, VendorClient};
+use crate::client::{hooks_for, ClientBuilder, TenantClient};
 use crate::pipeline::{Pipeline, PLACEHOLDER_BASE};
 use crate::Error;
 
 /// A ConnectWise PSA client. Each enabled area is reached through `Deref`
 /// (`cw.service().get_service_tickets().conditions(c).send().await?`); calls carry Basic credentials and
 /// `clientId`, find the codebase, retry what is safe and respect the transport's limits.
-pub type Client = VendorClient<Areas>;
+pub type Client = TenantClient<ConnectWiseAreas>;
 
-/// The generated clients of the enabled ConnectWise areas (one cargo feature each).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Areas {
-    /// The configuration the client was built with, for the site's own endpoints (`company_info`).
-    config: ConnectWiseConfig,
-    #[cfg(feature = "connectwise-company")]
-    company: psa_clients_connectwise::company::Client,
-    #[cfg(feature = "connectwise-configurations")]
-    configurations: psa_clients_connectwise::configurations::Client,
-    #[cfg(feature = "connectwise-expense")]
-    expense: psa_clients_connectwise::expense::Client,
-    #[cfg(feature = "connectwise-finance")]
-    finance: psa_clients_connectwise::finance::Client,
-    #[cfg(feature = "connectwise-marketing")]
-    marketing: psa_clients_connectwise::marketing::Client,
-    #[cfg(feature = "connectwise-procurement")]
-    procurement: psa_clients_connectwise::procurement::Client,
-    #[cfg(feature = "connectwise-project")]
-    project: psa_clients_connectwise::project::Client,
-    #[cfg(feature = "connectwise-sales")]
-    sales: psa_clients_connectwise::sales::Client,
-    #[cfg(feature = "connectwise-schedule")]
-    schedule: psa_clients_connectwise::schedule::Client,
-    #[cfg(feature = "connectwise-service")]
-    service: psa_clients_connectwise::service::Client,
-    #[cfg(feature = "connectwise-system")]
-    system: psa_clients_connectwise::system::Client,
-    #[cfg(feature = "connectwise-time")]
-    time: psa_clients_connectwise::time::Client,
+/// Declares [`ConnectWiseAreas`] with one field, accessor and constructor line per area. The list comes from
+/// the generated crate's `for_each_area!` (the `areas` of `specs/corrections/connectwise.toml`, those whose
+/// feature is on), so an area is added in one place.
+macro_rules! connectwise_areas {
+    ($($area:ident)*) => {
+        /// The generated clients of the enabled ConnectWise areas (one cargo feature each,
+        /// `connectwise-<area>`), reached through [`Client`]'s `Deref`: `cw.service()`, `cw.company()`, ….
+        /// (Formerly `Areas`.)
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub struct ConnectWiseAreas {
+            /// The configuration the client was built with, for the site's own endpoints (`company_info`).
+            config: ConnectWiseConfig,
+            $($area: psa_clients_connectwise::$area::Client,)*
+        }
+
+        impl ConnectWiseAreas {
+            $(
+                #[doc = concat!(
+                    "`/", stringify!($area), "/…` operations (feature `connectwise-", stringify!($area), "`)."
+                )]
+                pub fn $area(&self) -> &psa_clients_connectwise::$area::Client {
+                    &self.$area
+                }
+            )*
+
+            /// Every enabled area's client, all sending through `pipeline`.
+            #[allow(unused_variables)] // with no area feature on, only `raw` calls exist
+            fn new(config: ConnectWiseConfig, pipeline: &Arc<Pipeline>) -> Self {
+                let (http, hooks) = (pipeline.transport().client(), hooks_for(pipeline));
+                ConnectWiseAreas {
+                    config,
+                    $($area: psa_clients_connectwise::$area::Client::new_with_client(
+                        PLACEHOLDER_BASE,
+                        http.clone(),
+                        hooks.clone(),
+                    ),)*
+                }
+            }
+        }
+    };
 }
 
-impl Areas {
-    /// `/company/…` operations (feature `connectwise-company`).
-    #[cfg(feature = "connectwise-company")]
-    pub fn company(&self) -> &psa_clients_connectwise::company::Client {
-        &self.company
-    }
+psa_clients_connectwise::for_each_area!(connectwise_areas);
 
-    /// `/configurations/…` operations (feature `connectwise-configurations`).
-    #[cfg(feature = "connectwise-configurations")]
-    pub fn configurations(&self) -> &psa_clients_connectwise::configurations::Client {
-        &self.configurations
-    }
-
-    /// `/expense/…` operations (feature `connectwise-expense`).
-    #[cfg(feature = "connectwise-expense")]
-    pub fn expense(&self) -> &psa_clients_connectwise::expense::Client {
-        &self.expense
-    }
-
-    /// `/finance/…` operations (feature `connectwise-finance`).
-    #[cfg(feature = "connectwise-finance")]
-    pub fn finance(&self) -> &psa_clients_connectwise::finance::Client {
-        &self.finance
-    }
-
-    /// `/marketing/…` operations (feature `connectwise-marketing`).
-    #[cfg(feature = "connectwise-marketing")]
-    pub fn marketing(&self) -> &psa_clients_connectwise::marketing::Client {
-        &self.marketing
-    }
-
-    /// `/procurement/…` operations (feature `connectwise-procurement`).
-    #[cfg(feature = "connectwise-procurement")]
-    pub fn procurement(&self) -> &psa_clients_connectwise::procurement::Client {
-        &self.procurement
-    }
-
-    /// `/project/…` operations (feature `connectwise-project`).
-    #[cfg(feature = "connectwise-project")]
-    pub fn project(&self) -> &psa_clients_connectwise::project::Client {
-        &self.project
-    }
-
-    /// `/sales/…` operations (feature `connectwise-sales`).
-    #[cfg(feature = "connectwise-sales")]
-    pub fn sales(&self) -> &psa_clients_connectwise::sales::Client {
-        &self.sales
-    }
-
-    /// `/schedule/…` operations (feature `connectwise-schedule`).
-    #[cfg(feature = "connectwise-schedule")]
-    pub fn schedule(&self) -> &psa_clients_connectwise::schedule::Client {
-        &self.schedule
-    }
-
-    /// `/service/…` operations (feature `connectwise-service`).
-    #[cfg(feature = "connectwise-service")]
-    pub fn service(&self) -> &psa_clients_connectwise::service::Client {
-        &self.service
-    }
-
-    /// `/system/…` operations (feature `connectwise-system`).
-    #[cfg(feature = "connectwise-system")]
-    pub fn system(&self) -> &psa_clients_connectwise::system::Client {
-        &self.system
-    }
-
-    /// `/time/…` operations (feature `connectwise-time`).
-    #[cfg(feature = "connectwise-time")]
-    pub fn time(&self) -> &psa_clients_connectwise::time::Client {
-        &self.time
-    }
-}
-
-impl VendorClient<Areas> {
+impl TenantClient<ConnectWiseAreas> {
     /// Starts a client from explicit configuration.
     pub fn builder(config: ConnectWiseConfig) -> ClientBuilder<ConnectWiseConfig> {
         ClientBuilder::new(config)
@@ -170,83 +109,7 @@ impl ClientBuilder<ConnectWiseConfig> {
         let config = self.config.clone();
         let drift = self.drift_for("connectwise", psa_clients_connectwise::SPEC);
         let pipeline = Arc::new(Pipeline::connectwise(transport, self.config)?.with_drift(drift));
-        #[allow(unused_variables)] // with no area feature on, only `raw` calls exist
-        let (http, hooks) = (pipeline.transport().client().clone(), hooks_for(&pipeline));
-        let api = Areas {
-            config,
-            #[cfg(feature = "connectwise-company")]
-            company: psa_clients_connectwise::company::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-configurations")]
-            configurations: psa_clients_connectwise::configurations::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-expense")]
-            expense: psa_clients_connectwise::expense::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-finance")]
-            finance: psa_clients_connectwise::finance::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-marketing")]
-            marketing: psa_clients_connectwise::marketing::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-procurement")]
-            procurement: psa_clients_connectwise::procurement::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-project")]
-            project: psa_clients_connectwise::project::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-sales")]
-            sales: psa_clients_connectwise::sales::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-schedule")]
-            schedule: psa_clients_connectwise::schedule::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-service")]
-            service: psa_clients_connectwise::service::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-system")]
-            system: psa_clients_connectwise::system::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-            #[cfg(feature = "connectwise-time")]
-            time: psa_clients_connectwise::time::Client::new_with_client(
-                PLACEHOLDER_BASE,
-                http.clone(),
-                hooks.clone(),
-            ),
-        };
-        Ok(VendorClient { api, pipeline })
+        let api = ConnectWiseAreas::new(config, &pipeline);
+        Ok(TenantClient { api, pipeline })
     }
 }

@@ -11,6 +11,6 @@
 mod client;
 pub mod conditions;
 
-pub use client::{Areas, Client};
+pub use client::{Client, ConnectWiseAreas};
 
 pub use psa_clients_connectwise::*;

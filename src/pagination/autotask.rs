@@ -47,16 +47,16 @@ use std::future::Future;
 
 use bytes::Bytes;
 use futures_core::Stream;
+use psa_clients_runtime::autotask::filter::checked_max_records;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{config, drive, paging, Next, Page};
+use super::{config, paging, unfold_pages, NextPage, Page};
 use crate::transport::{OperationMeta, Vendor};
 use crate::Error;
 
-/// The largest `MaxRecords` (page size) Autotask accepts.
-pub const MAX_RECORDS: u32 = 500;
+pub use psa_clients_runtime::autotask::filter::MAX_RECORDS;
 
 /// Checks an Autotask `MaxRecords` value.
 ///
@@ -71,13 +71,11 @@ pub const MAX_RECORDS: u32 = 500;
 /// assert!(validate_max_records(501).is_err());
 /// ```
 pub fn validate_max_records(max_records: u32) -> Result<u32, Error> {
-    if (1..=MAX_RECORDS).contains(&max_records) {
-        Ok(max_records)
-    } else {
-        Err(config(format!(
+    checked_max_records(u64::from(max_records)).map_err(|_| {
+        config(format!(
             "Autotask MaxRecords must be between 1 and {MAX_RECORDS}, got {max_records}"
-        )))
-    }
+        ))
+    })
 }
 
 /// The response envelope of an Autotask query, decoded leniently: unknown
@@ -264,7 +262,7 @@ impl AutotaskQuery {
             "{query}",
         );
         let first = self.url.clone();
-        drive(first, fetch, move |url: Url, number, mut fetch: F| {
+        unfold_pages(first, fetch, move |url: Url, number, mut fetch: F| {
             let pending = fetch(self.method.clone(), url.clone(), self.body.clone());
             let first = self.url.clone();
             let op = op.clone();
@@ -278,7 +276,7 @@ impl AutotaskQuery {
                     &drift,
                 )?;
                 let next = next_url(&url, &first, response.page_details.next_page_url)?;
-                let is_last = matches!(next, Next::Stop);
+                let is_last = matches!(next, NextPage::Stop);
                 tracing::debug!(
                     vendor = "autotask",
                     number,
@@ -322,9 +320,9 @@ impl AutotaskQuery {
 }
 
 /// The URL to fetch after `current`, if any.
-fn next_url(current: &Url, first: &Url, next: Option<String>) -> Result<Next<Url>, Error> {
+fn next_url(current: &Url, first: &Url, next: Option<String>) -> Result<NextPage<Url>, Error> {
     let Some(next) = next.filter(|next| !next.trim().is_empty()) else {
-        return Ok(Next::Stop);
+        return Ok(NextPage::Stop);
     };
     let next = current
         .join(next.trim())
@@ -339,7 +337,7 @@ fn next_url(current: &Url, first: &Url, next: Option<String>) -> Result<Next<Url
     if &next == current {
         return Err(paging("Autotask nextPageUrl repeats the page just fetched"));
     }
-    Ok(Next::Fetch(next))
+    Ok(NextPage::Fetch(next))
 }
 
 /// Same scheme, host and port: where the first request's credentials may go.
@@ -361,8 +359,11 @@ fn check_max_records(query: &[u8]) -> Result<(), Error> {
     else {
         return Ok(());
     };
-    match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
-        Some(n) => validate_max_records(n).map(drop),
+    match value.as_u64().map(checked_max_records) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(_)) => Err(config(format!(
+            "Autotask MaxRecords must be between 1 and {MAX_RECORDS}, got {value}"
+        ))),
         None => Err(config(format!(
             "Autotask MaxRecords must be a whole number between 1 and {MAX_RECORDS}, got {value}"
         ))),
@@ -406,10 +407,10 @@ mod tests {
     fn next_url_rules() {
         let current = Url::parse("https://at.example/V1.0/Companies/query").expect("url");
         let fetch = |next: Option<&str>| next_url(&current, &current, next.map(str::to_owned));
-        assert!(matches!(fetch(None), Ok(Next::Stop)));
-        assert!(matches!(fetch(Some(" ")), Ok(Next::Stop)));
+        assert!(matches!(fetch(None), Ok(NextPage::Stop)));
+        assert!(matches!(fetch(Some(" ")), Ok(NextPage::Stop)));
         match fetch(Some("/V1.0/Companies/query/next?paging=abc")) {
-            Ok(Next::Fetch(url)) => assert_eq!(
+            Ok(NextPage::Fetch(url)) => assert_eq!(
                 url.as_str(),
                 "https://at.example/V1.0/Companies/query/next?paging=abc"
             ),

@@ -40,7 +40,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{config, drive, paging, Next, Page};
+use super::{config, paging, unfold_pages, NextPage, Page};
 use crate::Error;
 
 /// The BMS paged response envelope, decoded leniently (unknown fields are
@@ -167,12 +167,12 @@ impl BmsPaging {
             received: 0,
             total: None,
         };
-        drive(first, fetch, move |cursor: Cursor, number, mut fetch: F| {
+        unfold_pages(first, fetch, move |cursor: Cursor, number, mut fetch: F| {
             let pending = fetch(cursor.page_number, cursor.page_size);
             async move {
                 let (items, total) = pending.await?;
                 let next = cursor.after(number, items.len(), total)?;
-                let is_last = matches!(next, Next::Stop);
+                let is_last = matches!(next, NextPage::Stop);
                 tracing::debug!(
                     vendor = "kaseya_bms",
                     page_number = cursor.page_number,
@@ -244,14 +244,14 @@ impl Cursor {
         position: u32,
         count: usize,
         reported_total: Option<u64>,
-    ) -> Result<Next<Self>, Error> {
+    ) -> Result<NextPage<Self>, Error> {
         let received = self.received.saturating_add(count as u64);
         let total = reported_total.or(self.total);
         let page_size = self.page_size as usize;
         match total {
-            Some(total) if received >= total => return Ok(Next::Stop),
+            Some(total) if received >= total => return Ok(NextPage::Stop),
             // Without a total, a short or empty page is all there is to go by.
-            None if count < page_size => return Ok(Next::Stop),
+            None if count < page_size => return Ok(NextPage::Stop),
             _ => {}
         }
         let page_number = self.page_number;
@@ -295,7 +295,7 @@ impl Cursor {
                 progress()
             )));
         };
-        Ok(Next::Fetch(Self {
+        Ok(NextPage::Fetch(Self {
             page_number,
             page_size,
             received,
@@ -317,10 +317,10 @@ mod tests {
         }
     }
 
-    fn fetch(next: Result<Next<Cursor>, Error>) -> Option<(u32, u32, u64)> {
+    fn fetch(next: Result<NextPage<Cursor>, Error>) -> Option<(u32, u32, u64)> {
         match next {
-            Ok(Next::Fetch(c)) => Some((c.page_number, c.page_size, c.received)),
-            Ok(Next::Stop) => None,
+            Ok(NextPage::Fetch(c)) => Some((c.page_number, c.page_size, c.received)),
+            Ok(NextPage::Stop) => None,
             Err(err) => panic!("unexpected error: {err}"),
         }
     }

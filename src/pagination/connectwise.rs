@@ -46,7 +46,7 @@ use std::future::Future;
 use futures_core::Stream;
 use reqwest::header::{HeaderMap, LINK};
 
-use super::{config, drive, paging, Next, Page};
+use super::{config, paging, unfold_pages, NextPage, Page};
 use crate::Error;
 
 /// The largest `pageSize` ConnectWise accepts.
@@ -245,12 +245,12 @@ impl CwPaging {
             page_id: None,
             mode: self.mode,
         };
-        drive(first, fetch, |request: CwPage, number, mut fetch: F| {
+        unfold_pages(first, fetch, |request: CwPage, number, mut fetch: F| {
             let pending = fetch(request.clone());
             async move {
                 let (items, headers) = pending.await?;
                 let next = next_request(&request, items.len(), &headers)?;
-                let is_last = matches!(next, Next::Stop);
+                let is_last = matches!(next, NextPage::Stop);
                 tracing::debug!(
                     vendor = "connectwise",
                     page = request.page,
@@ -298,9 +298,9 @@ fn next_request(
     current: &CwPage,
     received: usize,
     headers: &HeaderMap,
-) -> Result<Next<CwPage>, Error> {
+) -> Result<NextPage<CwPage>, Error> {
     if received == 0 {
-        return Ok(Next::Stop);
+        return Ok(NextPage::Stop);
     }
     let links: Vec<Link> = headers
         .get_all(LINK)
@@ -315,7 +315,7 @@ fn next_request(
     let Some(next) = next else {
         // A Link header without `next` is the server saying "last page".
         if !links.is_empty() || !full {
-            return Ok(Next::Stop);
+            return Ok(NextPage::Stop);
         }
         return match current.mode {
             CwMode::Navigable => {
@@ -323,7 +323,7 @@ fn next_request(
                     .page
                     .checked_add(1)
                     .ok_or_else(|| paging("ConnectWise page number overflowed"))?;
-                Ok(Next::Fetch(CwPage {
+                Ok(NextPage::Fetch(CwPage {
                     page,
                     ..current.clone()
                 }))
@@ -351,7 +351,7 @@ fn next_request(
                     current.page
                 )));
             }
-            Ok(Next::Fetch(CwPage {
+            Ok(NextPage::Fetch(CwPage {
                 page,
                 ..current.clone()
             }))
@@ -368,7 +368,7 @@ fn next_request(
                     "ConnectWise Link next repeats pageId {page_id}"
                 )));
             }
-            Ok(Next::Fetch(CwPage {
+            Ok(NextPage::Fetch(CwPage {
                 page: current.page.saturating_add(1),
                 page_id: Some(page_id),
                 ..current.clone()
@@ -665,8 +665,8 @@ mod tests {
 
     fn next_page(current: &CwPage, received: usize, link: Option<&str>) -> Option<CwPage> {
         match next_request(current, received, &headers(link)).expect("no error") {
-            Next::Fetch(page) => Some(page),
-            Next::Stop => None,
+            NextPage::Fetch(page) => Some(page),
+            NextPage::Stop => None,
         }
     }
 

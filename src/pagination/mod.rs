@@ -364,24 +364,26 @@ pub struct PageCount {
     pub items: u64,
 }
 
-/// What a pager does after receiving a page: stop, or fetch `C` next.
+/// What a pager does after receiving a page: stop, or fetch the page at cursor `C` next.
 #[derive(Debug)]
-enum Next<C> {
+enum NextPage<C> {
+    /// Fetch the page this cursor names.
     Fetch(C),
+    /// That was the last page.
     Stop,
 }
 
-/// Shared driver: `step` fetches the page for a cursor and says what comes
-/// next. Ends after [`Next::Stop`] or after the first error (the state is
+/// The page stream of every paging style: `step` fetches the page for a cursor and says what comes
+/// next. Ends after [`NextPage::Stop`] or after the first error (the state is
 /// gone once a step fails, so nothing more can be fetched).
-fn drive<C, S, T, F, Fut>(
+fn unfold_pages<C, S, T, F, Fut>(
     first: C,
     state: S,
     mut step: F,
 ) -> impl Stream<Item = Result<Page<T>, Error>>
 where
     F: FnMut(C, u32, S) -> Fut,
-    Fut: Future<Output = Result<(Page<T>, Next<C>, S), Error>>,
+    Fut: Future<Output = Result<(Page<T>, NextPage<C>, S), Error>>,
 {
     stream::try_unfold(
         (Some(first), 1u32, state),
@@ -393,8 +395,8 @@ where
                 };
                 let (page, next, state) = fetch.await?;
                 let cursor = match next {
-                    Next::Fetch(cursor) => Some(cursor),
-                    Next::Stop => None,
+                    NextPage::Fetch(cursor) => Some(cursor),
+                    NextPage::Stop => None,
                 };
                 Ok(Some((page, (cursor, number.saturating_add(1), state))))
             }
@@ -519,15 +521,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn drive_stops_after_the_last_page_and_after_an_error() {
+    async fn unfold_pages_stops_after_the_last_page_and_after_an_error() {
         let calls = Cell::new(0u32);
-        let pages = drive(1u32, (), |cursor, number, ()| {
+        let pages = unfold_pages(1u32, (), |cursor, number, ()| {
             calls.set(calls.get() + 1);
             async move {
                 let next = if cursor < 3 {
-                    Next::Fetch(cursor + 1)
+                    NextPage::Fetch(cursor + 1)
                 } else {
-                    Next::Stop
+                    NextPage::Stop
                 };
                 Ok((Page::new(vec![cursor], number), next, ()))
             }
@@ -537,13 +539,17 @@ mod tests {
         assert_eq!(calls.get(), 3);
 
         let calls = Cell::new(0u32);
-        let pages = drive(1u32, (), |cursor, _, ()| {
+        let pages = unfold_pages(1u32, (), |cursor, _, ()| {
             calls.set(calls.get() + 1);
             async move {
                 if cursor == 2 {
                     return Err(failed());
                 }
-                Ok((Page::new(vec![cursor], cursor), Next::Fetch(cursor + 1), ()))
+                Ok((
+                    Page::new(vec![cursor], cursor),
+                    NextPage::Fetch(cursor + 1),
+                    (),
+                ))
             }
         });
         let results: Vec<_> = pages.collect().await;

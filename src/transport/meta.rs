@@ -6,6 +6,10 @@ use std::fmt;
 use reqwest::Method;
 
 /// The PSA product a call goes to.
+///
+/// `psa_codegen::vendor::Vendor` (the build scripts' vendor) and `psa_emulator::Vendor` spell the variants the same way
+/// but stay their own types: the generator is a build-dependency of the generated crates this crate depends on,
+/// and the emulator is kept independent of the client it tests. The names in logs (`as_str`) are unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Vendor {
@@ -14,7 +18,7 @@ pub enum Vendor {
     /// Datto Autotask PSA.
     Autotask,
     /// Kaseya BMS.
-    KaseyaBms,
+    Bms,
 }
 
 impl Vendor {
@@ -23,7 +27,7 @@ impl Vendor {
         match self {
             Self::ConnectWise => "connectwise",
             Self::Autotask => "autotask",
-            Self::KaseyaBms => "kaseya_bms",
+            Self::Bms => "kaseya_bms",
         }
     }
 }

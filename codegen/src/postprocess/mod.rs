@@ -109,7 +109,7 @@ pub fn apply_client(
     let paged = paging_impls::apply(file, vendor);
     let entities = match vendor {
         Vendor::Autotask => autotask_entities::apply(file),
-        Vendor::Bms | Vendor::Connectwise => 0,
+        Vendor::Bms | Vendor::ConnectWise => 0,
     };
     Ok(HooksReport {
         client_hooks_removed,

@@ -29,7 +29,7 @@ pub fn apply(file: &mut syn::File, vendor: Vendor) -> usize {
 /// `NumberedPages` impls for the list builders of a ConnectWise or BMS file.
 fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
     let (page_field, style) = match vendor {
-        Vendor::Connectwise => ("page", quote!(ConnectWise)),
+        Vendor::ConnectWise => ("page", quote!(ConnectWise)),
         Vendor::Bms => ("page_number", quote!(Bms)),
         Vendor::Autotask => return Vec::new(),
     };
@@ -65,7 +65,7 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
         };
         let name = &s.ident;
         let (item_ty, split) = match vendor {
-            Vendor::Connectwise => {
+            Vendor::ConnectWise => {
                 let Some(inner) = vec_inner(&response) else {
                     continue;
                 };
@@ -95,7 +95,7 @@ fn paging_impls(file: &syn::File, vendor: Vendor) -> Vec<Item> {
             }
         };
         let count_total = match vendor {
-            Vendor::Connectwise => count_sibling(builder, s).map(|(count, filters)| {
+            Vendor::ConnectWise => count_sibling(builder, s).map(|(count, filters)| {
                 quote! {
                     fn count_total(self) -> ::std::option::Option<::psa_clients_runtime::paging::TotalFuture<'a>> {
                         let mut count = #count::new(self.client);
@@ -275,7 +275,7 @@ mod tests {
                 pub struct GetOne<'a> { client: &'a super::Client, id: Result<i32, String> }
             }
         };
-        assert_eq!(apply(&mut file, Vendor::Connectwise), 1);
+        assert_eq!(apply(&mut file, Vendor::ConnectWise), 1);
         // No `GetServiceTicketsCount` builder here: no count.
         assert!(!quote!(#file).to_string().contains("count_total"));
         let text = quote!(#file).to_string();

@@ -49,8 +49,28 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-/// Largest `MaxRecords` Autotask accepts (one page).
-pub const MAX_RECORDS_LIMIT: u32 = 500;
+/// Largest `MaxRecords` (page size) Autotask accepts. The one copy: `psa_clients::pagination::autotask` checks
+/// hand-written query bodies against it with [`checked_max_records`] too.
+pub const MAX_RECORDS: u32 = 500;
+
+/// `n` as a `MaxRecords` value, if Autotask accepts it (`1..=`[`MAX_RECORDS`]).
+///
+/// # Errors
+/// [`FilterError::MaxRecordsOutOfRange`] otherwise.
+///
+/// ```
+/// use psa_clients_runtime::autotask::filter::checked_max_records;
+///
+/// assert_eq!(checked_max_records(500), Ok(500));
+/// assert!(checked_max_records(0).is_err());
+/// assert!(checked_max_records(501).is_err());
+/// ```
+pub fn checked_max_records(n: u64) -> Result<u32, FilterError> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (1..=MAX_RECORDS).contains(n))
+        .ok_or(FilterError::MaxRecordsOutOfRange { value: n })
+}
 
 /// Why a query could not be built or read.
 ///
@@ -975,13 +995,7 @@ impl QueryBuilder {
     /// filter was added (use [`Query::all`] or [`QueryBuilder::all_records`]
     /// for every record).
     pub fn build(self) -> Result<Query, FilterError> {
-        let max_records = match self.max_records {
-            None => None,
-            Some(n) if (1..=u64::from(MAX_RECORDS_LIMIT)).contains(&n) => {
-                Some(u32::try_from(n).map_err(|_| FilterError::MaxRecordsOutOfRange { value: n })?)
-            }
-            Some(n) => return Err(FilterError::MaxRecordsOutOfRange { value: n }),
-        };
+        let max_records = self.max_records.map(checked_max_records).transpose()?;
         self.filter.iter().try_for_each(Filter::validate)?;
         if self.include_fields.iter().any(String::is_empty) {
             return Err(FilterError::EmptyFieldName);

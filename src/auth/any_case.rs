@@ -1,4 +1,4 @@
-//! Lenient JSON field access.
+//! Reading auth answers (tokens, zone, codebase, member keys) by key in any case.
 //!
 //! The vendors' documents name fields in PascalCase while the live APIs
 //! answer in camelCase (see the spec notes in `specs/`), so auth responses

@@ -1,4 +1,5 @@
-//! The client type all three vendors share: the generated API plus the pipeline it sends through.
+//! The client type all three vendors share: the generated API, bound to one tenant (its credentials, discovered
+//! base URL, cached tokens) through the pipeline it sends with.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -8,20 +9,21 @@ use reqwest::Method;
 use super::RawRequest;
 use crate::pipeline::Pipeline;
 
-/// A vendor client: the generated operations of `A` (reached through `Deref`) wired to the vendor's pipeline
-/// (auth, retries, limits, typed errors). Cheap to clone; clones share tokens, caches and limits.
+/// A client of one vendor tenant: the generated operations of `Api` (reached through `Deref`) sent with that
+/// tenant's credentials, discovered base URL, retries, limits and typed errors. Cheap to clone; clones share
+/// tokens, caches and limits. (Formerly `VendorClient`.)
 ///
 /// Use it as [`bms::Client`](crate::bms::Client), [`connectwise::Client`](crate::connectwise::Client) or
 /// [`autotask::Client`](crate::autotask::Client).
 #[derive(Debug, Clone)]
-pub struct VendorClient<A> {
-    pub(crate) api: A,
+pub struct TenantClient<Api> {
+    pub(crate) api: Api,
     pub(crate) pipeline: Arc<Pipeline>,
 }
 
-impl<A> VendorClient<A> {
+impl<Api> TenantClient<Api> {
     /// The generated API, e.g. to pass to code written against it.
-    pub fn api(&self) -> &A {
+    pub fn api(&self) -> &Api {
         &self.api
     }
 
@@ -39,10 +41,10 @@ impl<A> VendorClient<A> {
     }
 }
 
-impl<A> Deref for VendorClient<A> {
-    type Target = A;
+impl<Api> Deref for TenantClient<Api> {
+    type Target = Api;
 
-    fn deref(&self) -> &A {
+    fn deref(&self) -> &Api {
         &self.api
     }
 }
