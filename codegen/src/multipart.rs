@@ -218,7 +218,7 @@ fn emit_one(op: &MultipartOperation) -> Result<TokenStream, Problem> {
                 .build()?;
             let info = OperationInfo { operation_id: #snake_id };
             self.inner
-                .send_json(request, ::psa_clients_runtime::respond::Exchange { id: info.operation_id, table: OPERATIONS })
+                .send_json(request, ::psa_clients_runtime::send_tail::OperationRef { id: info.operation_id, table: OPERATIONS })
                 .await
         }
     })

@@ -4,8 +4,8 @@
 //! `match` on the status that decodes the body. Thousands of copies of that async tail cost a fifth of a
 //! generated crate's build time (BMS debug build of the crate: 41 s with them, 33 s without), spent checking
 //! identical code and laying out one future state machine per copy. This pass recognises the tail and replaces
-//! it with `client.inner.send_json(request, Exchange { … }).await` (or `send_empty` / `send_stream`; see
-//! `psa_clients_runtime::respond`), which is checked once.
+//! it with `client.inner.send_json(request, OperationRef { … }).await` (or `send_empty` / `send_stream`; see
+//! `psa_clients_runtime::send_tail`), which is checked once.
 //!
 //! The run-time call returns `psa_clients_runtime::Error` (see [`super::error_type`]): the executor has turned
 //! every non-success answer into a typed error already, so the status arms progenitor wrote for errors are
@@ -152,7 +152,7 @@ fn shared_call(status_match: &ExprMatch) -> Option<Expr> {
             .inner
             .#method(
                 request,
-                ::psa_clients_runtime::respond::Exchange {
+                ::psa_clients_runtime::send_tail::OperationRef {
                     id: info.operation_id,
                     table: super::OPERATIONS,
                 },
@@ -267,7 +267,7 @@ mod tests {
         let expected = quote! {
             client.inner.send_json(
                 request,
-                ::psa_clients_runtime::respond::Exchange {
+                ::psa_clients_runtime::send_tail::OperationRef {
                     id: info.operation_id,
                     table: super::OPERATIONS,
                 },

@@ -1,4 +1,4 @@
-//! The end of every generated `send`: exchange the request through the executor, decode the body.
+//! The end of every generated `send`: operation the request through the executor, decode the body.
 //!
 //! progenitor writes a tail of four awaits, a status `match` and the decoding into each of its thousands of
 //! `send` bodies; the code generator replaces each with one call to a method here, which the compiler checks
@@ -17,14 +17,14 @@ use crate::{decode, Error};
 
 /// Where one generated operation's request goes.
 #[derive(Debug, Clone, Copy)]
-pub struct Exchange {
+pub struct OperationRef {
     /// progenitor's method name (`OperationInfo::operation_id`).
     pub id: &'static str,
     /// The generated client's operation table.
     pub table: &'static [Operation],
 }
 
-impl Exchange {
+impl OperationRef {
     /// The vendor's operationId, for errors; progenitor's name when the table lacks the operation.
     fn operation_id(&self) -> &'static str {
         lookup(self.table, self.id).map_or(self.id, |op| op.spec_id)
@@ -41,13 +41,13 @@ impl ExecutorHandle {
     pub async fn send_json<T: DeserializeOwned>(
         &self,
         request: reqwest::Request,
-        exchange: Exchange,
+        operation: OperationRef,
     ) -> Result<ResponseValue<T>, Error> {
-        let answer = self.answer(request, exchange).await?;
+        let answer = self.answer(request, operation).await?;
         let value = decode::json_with(
             &answer.body,
             answer.status,
-            exchange.operation_id(),
+            operation.operation_id(),
             self.drift(),
         )?;
         Ok(ResponseValue::new(value, answer.status, answer.headers))
@@ -61,9 +61,9 @@ impl ExecutorHandle {
     pub async fn send_empty(
         &self,
         request: reqwest::Request,
-        exchange: Exchange,
+        operation: OperationRef,
     ) -> Result<ResponseValue<()>, Error> {
-        let answer = self.answer(request, exchange).await?;
+        let answer = self.answer(request, operation).await?;
         Ok(ResponseValue::new((), answer.status, answer.headers))
     }
 
@@ -75,9 +75,9 @@ impl ExecutorHandle {
     pub async fn send_stream(
         &self,
         request: reqwest::Request,
-        exchange: Exchange,
+        operation: OperationRef,
     ) -> Result<ResponseValue<ByteStream>, Error> {
-        let answer = self.answer(request, exchange).await?;
+        let answer = self.answer(request, operation).await?;
         let body: reqwest::Result<bytes::Bytes> = Ok(answer.body);
         let stream = ByteStream::new(Box::pin(futures_util::stream::once(std::future::ready(
             body,
@@ -85,7 +85,11 @@ impl ExecutorHandle {
         Ok(ResponseValue::new(stream, answer.status, answer.headers))
     }
 
-    async fn answer(&self, request: reqwest::Request, exchange: Exchange) -> Result<Answer, Error> {
-        self.exec(request, exchange.id, exchange.table).await
+    async fn answer(
+        &self,
+        request: reqwest::Request,
+        operation: OperationRef,
+    ) -> Result<Answer, Error> {
+        self.exec(request, operation.id, operation.table).await
     }
 }
