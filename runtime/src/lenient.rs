@@ -547,10 +547,19 @@ where
     type Value = Outcome<L>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<L>, D::Error> {
-        deserializer.deserialize_any(ListVisitor::<L> {
+        let outcome = deserializer.deserialize_any(ListVisitor::<L> {
             element: self.element,
             marker: PhantomData,
-        })
+        })?;
+        if let Err((_, message)) = &outcome {
+            // A misfit element has failed already in strict mode (its own seed); this is for a value that is
+            // no list at all (`{}`, `""`). The field is on the collector's path (see `set_list`).
+            if collect::strict() {
+                collect::fail(DriftKind::WrongType, None, message.clone());
+                return Err(de::Error::custom(message));
+            }
+        }
+        Ok(outcome)
     }
 }
 

@@ -134,6 +134,10 @@ fn a_record_that_is_not_an_object_in_a_list_is_reported_and_strict_mode_refuses_
     let strict = Drift::new(DriftMode::Strict);
     let error = decode(text.as_bytes(), &strict).expect_err("strict mode refuses a misfit");
     assert!(error.to_string().contains("items[0].tags[1]"), "{error}");
+    // A value that is no list at all is refused too, at the list's path.
+    let body = json!({"items": [{"id": 1, "tags": {}}]}).to_string();
+    let error = decode(body.as_bytes(), &strict).expect_err("strict mode refuses `{}` for a list");
+    assert!(error.to_string().contains("items[0].tags"), "{error}");
 }
 
 #[test]
