@@ -313,9 +313,13 @@ fn lean_impl(
                 None => None,
             };
             field.shape = read.and_then(|ty| names.shape(ty));
+            // Single values only: a list of records with one that is no record (`null`, a string) stays an
+            // error, at its path — read leniently, the whole list would go to `extra` and a page would look
+            // empty, which is silent truncation.
             field.element = read
                 .and_then(single_generic)
-                .and_then(|element| names.shape(element));
+                .and_then(|element| names.shape(element))
+                .filter(|shape| matches!(shape, Shape::Scalar));
             // A strict field's absence is an error already.
             field.expected = (optional.is_some() || field.default)
                 && expected.is_some_and(|e| e.expects(&field.wire));
