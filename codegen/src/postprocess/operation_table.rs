@@ -4,7 +4,7 @@
 //! limits, `tracing` spans and errors want the vendor's `operationId`, the HTTP method, the path template and
 //! whether a POST is safe to retry. All of that comes from the corrected document; the generated file only
 //! says which operations it calls. Each generated name must be a document operation under progenitor's naming
-//! rule ([`method_name`]): a name the document lacks fails generation ([`UnmappedOperations`]), so a changed
+//! rule (`method_name`): a name the document lacks fails generation ([`UnmappedOperations`]), so a changed
 //! rule is loud, and the tests on the real documents assert that the table holds every operation.
 
 use std::collections::{BTreeMap, BTreeSet};
